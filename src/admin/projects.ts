@@ -1,0 +1,98 @@
+// Project provisioning in D1: keys are generated here, stored hashed, and returned only once.
+import { and, eq, inArray, isNull } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { hashApiKey, newApiKey, newPingKey, sha256Hex } from "../auth/keys";
+import { removeCheck } from "../checks/catalog";
+import { channels, checkChannels, checks, projects } from "../db/schema";
+
+export interface NewProject {
+  id: string;
+  name: string;
+  api_key: string;
+  api_key_readonly: string;
+  ping_key: string;
+}
+
+export async function createProject(env: Env, name: string, secret: string): Promise<NewProject> {
+  const p: NewProject = {
+    id: crypto.randomUUID(),
+    name,
+    api_key: newApiKey("hcw_"),
+    api_key_readonly: newApiKey("hcr_"),
+    ping_key: newPingKey(),
+  };
+  await drizzle(env.DB)
+    .insert(projects)
+    .values({
+      id: p.id,
+      name,
+      api_key: await hashApiKey(p.api_key, secret),
+      api_key_readonly: await hashApiKey(p.api_key_readonly, secret),
+      ping_key_hash: await sha256Hex(p.ping_key),
+      badge_key: crypto.randomUUID(),
+      created: Date.now(),
+    });
+  return p;
+}
+
+export async function listProjects(env: Env) {
+  const { results } = await env.DB.prepare(
+    `SELECT p.id, p.name, p.created, (SELECT count(*) FROM checks c WHERE c.project_id = p.id AND c.deleted_at IS NULL) AS n_checks
+     FROM projects p WHERE p.deleted_at IS NULL ORDER BY p.created, p.id`,
+  ).all<{ id: string; name: string; created: number; n_checks: number }>();
+  return results.map((r) => ({ id: r.id, name: r.name, created: new Date(r.created).toISOString(), n_checks: r.n_checks }));
+}
+
+export type KeyKind = "api_key" | "api_key_readonly" | "ping_key";
+
+/** Replaces one key; the old one stops working with this write. Null if the project does not exist. */
+export async function rotateKey(env: Env, projectId: string, kind: KeyKind, secret: string): Promise<string | null> {
+  const db = drizzle(env.DB);
+  const where = and(eq(projects.id, projectId), isNull(projects.deleted_at));
+  let value: string;
+  let set: Partial<typeof projects.$inferInsert>;
+  if (kind === "ping_key") {
+    value = newPingKey();
+    set = { ping_key_hash: await sha256Hex(value) };
+  } else {
+    value = newApiKey(kind === "api_key" ? "hcw_" : "hcr_");
+    set = { [kind]: await hashApiKey(value, secret) };
+  }
+  const result = await db.update(projects).set(set).where(where).run();
+  return result.meta.changes > 0 ? value : null;
+}
+
+/** Checks removed inline per request; the sweeper finishes larger projects. */
+const INLINE_REMOVALS = 50;
+
+/**
+ * Deletes a project: tombstones it and its checks at once (keys and pings stop working), removes
+ * the checks' objects, then the channels and the project row. Returns false if it does not exist.
+ */
+export async function deleteProject(env: Env, projectId: string): Promise<boolean> {
+  const db = drizzle(env.DB);
+  const now = Date.now();
+  const [tomb] = await db.batch([
+    db.update(projects).set({ deleted_at: now }).where(and(eq(projects.id, projectId), isNull(projects.deleted_at))),
+    db.update(checks).set({ deleted_at: now }).where(and(eq(checks.project_id, projectId), isNull(checks.deleted_at))),
+  ]);
+  if (tomb.meta.changes === 0) return false;
+  await finishProjectDeletion(env, projectId, INLINE_REMOVALS);
+  return true;
+}
+
+/** Removes up to `budget` of a deleted project's checks; deletes the project once none is left. */
+export async function finishProjectDeletion(env: Env, projectId: string, budget: number): Promise<void> {
+  const db = drizzle(env.DB);
+  const remaining = await db.select({ id: checks.id }).from(checks).where(eq(checks.project_id, projectId)).limit(budget + 1).all();
+  await Promise.all(remaining.slice(0, budget).map((c) => removeCheck(env, c.id)));
+  if (remaining.length > budget) return;
+  const left = await db.select({ id: checks.id }).from(checks).where(eq(checks.project_id, projectId)).limit(1).all();
+  if (left.length > 0) return;
+  const chans = db.select({ id: channels.id }).from(channels).where(eq(channels.project_id, projectId));
+  await db.batch([
+    db.delete(checkChannels).where(inArray(checkChannels.channel_id, chans)),
+    db.delete(channels).where(eq(channels.project_id, projectId)),
+    db.delete(projects).where(eq(projects.id, projectId)),
+  ]);
+}

@@ -1,0 +1,50 @@
+// /admin/v1: provisioning for operators and automation, behind ADMIN_TOKEN.
+import { Hono } from "hono";
+import { secretMatches } from "../auth/keys";
+import { config } from "../config";
+import type { AppEnv } from "../http/app-env";
+import { HttpError, readJson } from "../http/errors";
+import { parseBody } from "../http/validate";
+import { createProject, deleteProject, listProjects, rotateKey } from "./projects";
+import { createProjectSchema, rotateKeySchema } from "./schemas";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+export const adminRoutes = new Hono<AppEnv>();
+
+adminRoutes.use("*", async (c, next) => {
+  const token = config(c.env).adminToken;
+  // Without a configured token the admin API does not exist.
+  if (token === null) throw new HttpError(404, "not found");
+  const header = c.req.header("Authorization") ?? "";
+  const presented = header.startsWith("Bearer ") ? header.slice(7) : "";
+  if (presented === "") throw new HttpError(401, "missing admin token");
+  if (!(await secretMatches(presented, token))) throw new HttpError(401, "wrong admin token");
+  await next();
+});
+
+function projectId(raw: string): string {
+  if (!UUID.test(raw)) throw new HttpError(404, "project not found");
+  return raw;
+}
+
+adminRoutes.post("/projects", async (c) => {
+  const { name } = parseBody(createProjectSchema, await readJson(c.req.raw));
+  return c.json(await createProject(c.env, name, config(c.env).secretKey), 201);
+});
+
+adminRoutes.get("/projects", async (c) => c.json({ projects: await listProjects(c.env) }));
+
+adminRoutes.delete("/projects/:id", async (c) => {
+  const id = projectId(c.req.param("id"));
+  if (!(await deleteProject(c.env, id))) throw new HttpError(404, "project not found");
+  return c.json({ id, deleted: true });
+});
+
+adminRoutes.post("/projects/:id/keys", async (c) => {
+  const id = projectId(c.req.param("id"));
+  const { kind } = parseBody(rotateKeySchema, await readJson(c.req.raw));
+  const value = await rotateKey(c.env, id, kind, config(c.env).secretKey);
+  if (value === null) throw new HttpError(404, "project not found");
+  return c.json({ id, [kind]: value });
+});

@@ -1,0 +1,259 @@
+// The D1 side of checks: the catalog (who exists, in which project, under which slug) and the
+// status summaries each CheckDO mirrors into it.
+import { and, eq, isNull, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { checks, checkChannels, projects } from "../db/schema";
+import { sha1Hex } from "../auth/keys";
+import type { CheckConfigInput, StoredStatus } from "./model";
+
+export type CheckRow = typeof checks.$inferSelect;
+
+/** Fields a caller may set when creating a check; everything else takes Healthchecks' defaults. */
+export type NewCheckFields = Partial<
+  Pick<
+    CheckRow,
+    | "name"
+    | "slug"
+    | "tags"
+    | "desc"
+    | "kind"
+    | "timeout"
+    | "grace"
+    | "schedule"
+    | "tz"
+    | "filter_subject"
+    | "filter_body"
+    | "filter_http_body"
+    | "filter_default_fail"
+    | "start_kw"
+    | "success_kw"
+    | "failure_kw"
+    | "methods"
+    | "manual_resume"
+  >
+>;
+
+export const checkStub = (env: Env, id: string) => env.CHECKS.get(env.CHECKS.idFromName(id));
+
+/** Healthchecks' unique_key: sha1 of the first 16 hex digits of the uuid. */
+export const uniqueKeyFor = (id: string): Promise<string> => sha1Hex(id.replaceAll("-", "").slice(0, 16));
+
+/** The DO's configuration, built from a catalog row. */
+export function rowToConfig(row: CheckRow, channels: string[], pingLogLimit: number, origin: string): CheckConfigInput {
+  return {
+    id: row.id,
+    project_id: row.project_id,
+    name: row.name,
+    slug: row.slug,
+    tags: row.tags,
+    desc: row.desc,
+    kind: row.kind,
+    timeout: row.timeout,
+    grace: row.grace,
+    schedule: row.schedule,
+    tz: row.tz,
+    filter_subject: row.filter_subject,
+    filter_body: row.filter_body,
+    filter_http_body: row.filter_http_body,
+    filter_default_fail: row.filter_default_fail,
+    start_kw: row.start_kw,
+    success_kw: row.success_kw,
+    failure_kw: row.failure_kw,
+    methods: row.methods === "POST" ? "POST" : "",
+    manual_resume: row.manual_resume,
+    channels: [...channels].sort().join(","),
+    unique_key: row.unique_key,
+    badge_key: row.badge_key,
+    ping_log_limit: pingLogLimit,
+    created: row.created,
+    version: row.version,
+    origin,
+  };
+}
+
+async function newRow(projectId: string, fields: NewCheckFields): Promise<CheckRow> {
+  const id = crypto.randomUUID();
+  return {
+    id,
+    project_id: projectId,
+    name: "",
+    slug: "",
+    tags: "",
+    desc: "",
+    kind: "simple",
+    timeout: 86400,
+    grace: 3600,
+    schedule: "* * * * *",
+    tz: "UTC",
+    filter_subject: false,
+    filter_body: false,
+    filter_http_body: false,
+    filter_default_fail: false,
+    start_kw: "",
+    success_kw: "",
+    failure_kw: "",
+    methods: "",
+    manual_resume: false,
+    ...fields,
+    unique_key: await uniqueKeyFor(id),
+    badge_key: crypto.randomUUID(),
+    created: Date.now(),
+    version: 1,
+    deleted_at: null,
+    status: "new",
+    last_ping: null,
+    last_start: null,
+    last_duration: null,
+    n_pings: 0,
+    grace_start: null,
+    alert_after: null,
+    summary_version: 0,
+  };
+}
+
+async function projectPingLogLimit(env: Env, projectId: string): Promise<number> {
+  const p = await drizzle(env.DB)
+    .select({ limit: projects.ping_log_limit })
+    .from(projects)
+    .where(eq(projects.id, projectId))
+    .get();
+  return p?.limit ?? 100;
+}
+
+/**
+ * Creates a check: the catalog row first (so the sweeper and the API can see it), then its DO.
+ * The Management API builds on this; tests use it directly.
+ */
+export async function createCheck(
+  env: Env,
+  projectId: string,
+  fields: NewCheckFields = {},
+  origin = "",
+  channelIds: string[] = [],
+): Promise<CheckRow> {
+  const row = await newRow(projectId, fields);
+  const db = drizzle(env.DB);
+  await db.batch([
+    db.insert(checks).values(row),
+    ...channelIds.map((channel_id) => db.insert(checkChannels).values({ check_id: row.id, channel_id })),
+  ]);
+  await configureFromRow(env, row, channelIds, origin);
+  return row;
+}
+
+export async function configureFromRow(env: Env, row: CheckRow, channelIds: string[], origin: string): Promise<void> {
+  const result = await checkStub(env, row.id).configure(
+    rowToConfig(row, channelIds, await projectPingLogLimit(env, row.project_id), origin),
+  );
+  if (!result.ok) throw new Error(`configure failed: ${result.error}`);
+}
+
+export interface SlugMatch {
+  row: CheckRow;
+  pingLogLimit: number;
+  channelIds: string[];
+}
+
+/** Checks with this slug in the project that owns this ping key (at most 2: enough to spot ambiguity). */
+export async function findBySlug(env: Env, pingKeyHash: string, slug: string): Promise<SlugMatch[]> {
+  const rows = await drizzle(env.DB)
+    .select({
+      check: checks,
+      pingLogLimit: projects.ping_log_limit,
+      channels: sql<string | null>`(SELECT group_concat(channel_id) FROM check_channels WHERE check_id = ${checks.id})`,
+    })
+    .from(checks)
+    .innerJoin(projects, eq(projects.id, checks.project_id))
+    .where(
+      and(eq(projects.ping_key_hash, pingKeyHash), isNull(projects.deleted_at), eq(checks.slug, slug), isNull(checks.deleted_at)),
+    )
+    .limit(2)
+    .all();
+  return rows.map((r) => ({ row: r.check, pingLogLimit: r.pingLogLimit, channelIds: r.channels ? r.channels.split(",") : [] }));
+}
+
+/**
+ * Creates the check `slug` in the ping key's project unless one exists or the project already has
+ * 2 × CHECK_LIMIT checks, in one conditional statement (concurrent requests create one check),
+ * and assigns it every channel of the project. Returns whether this call created it.
+ */
+export async function autoCreateBySlug(
+  env: Env,
+  pingKeyHash: string,
+  slug: string,
+  checkLimit: number,
+): Promise<boolean> {
+  const project = await drizzle(env.DB)
+    .select({ id: projects.id })
+    .from(projects)
+    .where(and(eq(projects.ping_key_hash, pingKeyHash), isNull(projects.deleted_at)))
+    .get();
+  if (project === undefined) return false;
+  const row = await newRow(project.id, { name: slug, slug });
+  const [inserted] = await env.DB.batch([
+    env.DB.prepare(
+      `INSERT INTO checks (id, project_id, name, slug, unique_key, badge_key, created)
+       SELECT ?1, ?2, ?3, ?3, ?4, ?5, ?6
+       WHERE NOT EXISTS (SELECT 1 FROM checks WHERE project_id = ?2 AND slug = ?3 AND deleted_at IS NULL)
+         AND (SELECT count(*) FROM checks WHERE project_id = ?2 AND deleted_at IS NULL) < ?7`,
+    ).bind(row.id, project.id, slug, row.unique_key, row.badge_key, row.created, 2 * checkLimit),
+    env.DB.prepare(
+      `INSERT INTO check_channels (check_id, channel_id)
+       SELECT ?1, id FROM channels WHERE project_id = ?2 AND EXISTS (SELECT 1 FROM checks WHERE id = ?1)`,
+    ).bind(row.id, project.id),
+  ]);
+  return (inserted?.meta.changes ?? 0) > 0;
+}
+
+/** Channel ids assigned to a check. */
+export async function channelIdsOf(env: Env, checkId: string): Promise<string[]> {
+  const rows = await drizzle(env.DB)
+    .select({ id: checkChannels.channel_id })
+    .from(checkChannels)
+    .where(eq(checkChannels.check_id, checkId))
+    .all();
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Removes a check: tombstone the catalog row (lists and slug lookups skip it at once), let the DO
+ * hand over pending alerts and delete its storage, then delete the rows. The sweeper finishes a
+ * removal that was interrupted.
+ */
+export async function removeCheck(env: Env, id: string): Promise<boolean> {
+  const db = drizzle(env.DB);
+  await db.update(checks).set({ deleted_at: Date.now() }).where(and(eq(checks.id, id), isNull(checks.deleted_at)));
+  if (!(await checkStub(env, id).remove())) return false;
+  await db.batch([db.delete(checkChannels).where(eq(checkChannels.check_id, id)), db.delete(checks).where(eq(checks.id, id))]);
+  return true;
+}
+
+export interface Summary {
+  id: string;
+  status: StoredStatus;
+  last_ping: number | null;
+  last_start: number | null;
+  last_duration: number | null;
+  n_pings: number;
+  grace_start: number | null;
+  alert_after: number | null;
+  summary_version: number;
+}
+
+/**
+ * Writes a DO's summary unless a newer one is already there. "orphan" means the catalog row is gone
+ * or being removed.
+ */
+export async function mirrorSummary(db: D1Database, s: Summary): Promise<"ok" | "stale" | "orphan"> {
+  const result = await db
+    .prepare(
+      `UPDATE checks SET status = ?1, last_ping = ?2, last_start = ?3, last_duration = ?4, n_pings = ?5,
+         grace_start = ?6, alert_after = ?7, summary_version = ?8
+       WHERE id = ?9 AND summary_version < ?8 AND deleted_at IS NULL`,
+    )
+    .bind(s.status, s.last_ping, s.last_start, s.last_duration, s.n_pings, s.grace_start, s.alert_after, s.summary_version, s.id)
+    .run();
+  if (result.meta.changes > 0) return "ok";
+  const row = await db.prepare("SELECT deleted_at FROM checks WHERE id = ?").bind(s.id).first<{ deleted_at: number | null }>();
+  return row === null || row.deleted_at !== null ? "orphan" : "stale";
+}

@@ -1,0 +1,47 @@
+// The CheckDO's own SQLite schema. Bump the version and add idempotent steps when it changes.
+export const CHECK_DO_SCHEMA_VERSION = 1;
+
+export const CHECK_DO_SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  config TEXT NOT NULL,
+  status TEXT NOT NULL,
+  last_ping INTEGER,
+  last_start INTEGER,
+  last_start_rid TEXT,
+  last_duration INTEGER,
+  n_pings INTEGER NOT NULL,
+  has_confirmation_link INTEGER NOT NULL,
+  summary_version INTEGER NOT NULL,
+  mirror_due INTEGER,
+  removed INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS pings (
+  n INTEGER PRIMARY KEY,
+  created INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  scheme TEXT NOT NULL,
+  remote_addr TEXT,
+  method TEXT NOT NULL,
+  ua TEXT NOT NULL,
+  body BLOB NOT NULL,
+  exitstatus INTEGER,
+  rid TEXT
+);
+CREATE TABLE IF NOT EXISTS flips (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  created INTEGER NOT NULL,
+  old_status TEXT NOT NULL,
+  new_status TEXT NOT NULL,
+  reason TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS flips_created ON flips (created);
+CREATE TABLE IF NOT EXISTS outbox (
+  flip_id TEXT PRIMARY KEY,
+  snapshot TEXT NOT NULL,
+  attempts INTEGER NOT NULL,
+  next_attempt INTEGER NOT NULL
+);
+`;

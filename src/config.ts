@@ -1,0 +1,53 @@
+// Typed view of the wrangler.toml vars and secrets, with the documented defaults.
+
+const INSECURE_SECRET_KEY = "edgechecks-insecure-local-secret-key";
+let warnedAboutSecret = false;
+
+function intVar(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined || value.trim() === "") return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
+  return n;
+}
+
+/** Bodies larger than this could not be stored in one Durable Object SQLite row (2 MB limit). */
+export const MAX_STORED_BODY = 1_048_576;
+/** Django's DATA_UPLOAD_MAX_MEMORY_SIZE default, which Healthchecks keeps. */
+export const HARD_BODY_CAP = 2_621_440;
+
+export interface Config {
+  /** null = no limit announced (stored bodies are still capped at MAX_STORED_BODY). */
+  pingBodyLimit: number | null;
+  pingRateLimit: number;
+  checkLimit: number;
+  siteRoot: string;
+  pingEndpoint: string;
+  secretKey: string;
+  adminToken: string | null;
+  allowPrivateIps: boolean;
+}
+
+export function config(env: Env, origin = ""): Config {
+  const rawLimit = env.PING_BODY_LIMIT?.trim().toLowerCase();
+  const pingBodyLimit =
+    rawLimit === "none" ? null : Math.min(intVar(env.PING_BODY_LIMIT, 10_000, "PING_BODY_LIMIT"), MAX_STORED_BODY);
+  const siteRoot = (env.SITE_ROOT || origin).replace(/\/+$/, "");
+  let secretKey = env.SECRET_KEY ?? "";
+  if (secretKey === "") {
+    if (!warnedAboutSecret) {
+      console.warn("SECRET_KEY is not set: using an insecure built-in key. Set it with `wrangler secret put SECRET_KEY`.");
+      warnedAboutSecret = true;
+    }
+    secretKey = INSECURE_SECRET_KEY;
+  }
+  return {
+    pingBodyLimit,
+    pingRateLimit: intVar(env.PING_RATE_LIMIT, 2000, "PING_RATE_LIMIT"),
+    checkLimit: intVar(env.CHECK_LIMIT, 10_000, "CHECK_LIMIT"),
+    siteRoot,
+    pingEndpoint: (env.PING_ENDPOINT || `${siteRoot}/ping/`).replace(/\/*$/, "/"),
+    secretKey,
+    adminToken: env.ADMIN_TOKEN ? env.ADMIN_TOKEN : null,
+    allowPrivateIps: env.INTEGRATIONS_ALLOW_PRIVATE_IPS === "true",
+  };
+}

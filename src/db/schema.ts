@@ -1,0 +1,138 @@
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+// Times are integer milliseconds since the epoch throughout.
+
+export const users = sqliteTable("users", {
+  id: text("id").primaryKey(),
+  email: text("email").notNull(),
+  created: integer("created").notNull(),
+}, (t) => [uniqueIndex("users_email").on(t.email)]);
+
+export const sessions = sqliteTable("sessions", {
+  // SHA-256 of the session token; the token itself is never stored.
+  token_hash: text("token_hash").primaryKey(),
+  user_id: text("user_id").notNull(),
+  created: integer("created").notNull(),
+  expires_at: integer("expires_at").notNull(),
+}, (t) => [index("sessions_expires").on(t.expires_at)]);
+
+export const projects = sqliteTable("projects", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  owner_id: text("owner_id"),
+  // "<first 8 chars>.<hex HMAC-SHA256(SECRET_KEY, key)>", Healthchecks' storage format.
+  api_key: text("api_key").notNull().default(""),
+  api_key_readonly: text("api_key_readonly").notNull().default(""),
+  // hex SHA-256 of the 22-char ping key.
+  ping_key_hash: text("ping_key_hash"),
+  badge_key: text("badge_key").notNull(),
+  ping_log_limit: integer("ping_log_limit").notNull().default(100),
+  nag_period: integer("nag_period").notNull().default(0),
+  created: integer("created").notNull(),
+  deleted_at: integer("deleted_at"),
+}, (t) => [
+  index("projects_api_key").on(t.api_key),
+  index("projects_api_key_readonly").on(t.api_key_readonly),
+  uniqueIndex("projects_ping_key_hash").on(t.ping_key_hash),
+  uniqueIndex("projects_badge_key").on(t.badge_key),
+]);
+
+/** The check catalog plus the status summary mirrored out of each CheckDO (DESIGN invariant 5). */
+export const checks = sqliteTable("checks", {
+  id: text("id").primaryKey(),
+  project_id: text("project_id").notNull(),
+  name: text("name").notNull().default(""),
+  slug: text("slug").notNull().default(""),
+  tags: text("tags").notNull().default(""),
+  desc: text("desc").notNull().default(""),
+  kind: text("kind", { enum: ["simple", "cron", "oncalendar"] }).notNull().default("simple"),
+  timeout: integer("timeout").notNull().default(86400),
+  grace: integer("grace").notNull().default(3600),
+  schedule: text("schedule").notNull().default("* * * * *"),
+  tz: text("tz").notNull().default("UTC"),
+  filter_subject: integer("filter_subject", { mode: "boolean" }).notNull().default(false),
+  filter_body: integer("filter_body", { mode: "boolean" }).notNull().default(false),
+  filter_http_body: integer("filter_http_body", { mode: "boolean" }).notNull().default(false),
+  filter_default_fail: integer("filter_default_fail", { mode: "boolean" }).notNull().default(false),
+  start_kw: text("start_kw").notNull().default(""),
+  success_kw: text("success_kw").notNull().default(""),
+  failure_kw: text("failure_kw").notNull().default(""),
+  methods: text("methods").notNull().default(""),
+  manual_resume: integer("manual_resume", { mode: "boolean" }).notNull().default(false),
+  unique_key: text("unique_key").notNull(),
+  badge_key: text("badge_key").notNull(),
+  created: integer("created").notNull(),
+  // Bumped by every catalog update so the DO applies updates in order.
+  version: integer("version").notNull().default(1),
+  // Set when removal starts: lookups skip the row at once, the sweeper finishes an interrupted removal.
+  deleted_at: integer("deleted_at"),
+  // Summary, written only by the check's DO.
+  status: text("status", { enum: ["new", "up", "down", "paused"] }).notNull().default("new"),
+  last_ping: integer("last_ping"),
+  last_start: integer("last_start"),
+  last_duration: integer("last_duration"),
+  n_pings: integer("n_pings").notNull().default(0),
+  // Next expected ping (grace start, without the "started" rule).
+  grace_start: integer("grace_start"),
+  // When the check goes down unless pinged: the DO's deadline.
+  alert_after: integer("alert_after"),
+  summary_version: integer("summary_version").notNull().default(0),
+}, (t) => [
+  index("checks_project_slug").on(t.project_id, t.slug),
+  index("checks_project_name").on(t.project_id, t.name),
+  index("checks_unique_key").on(t.unique_key),
+  uniqueIndex("checks_badge_key").on(t.badge_key),
+  index("checks_status_deadline").on(t.status, t.alert_after),
+  index("checks_deleted").on(t.deleted_at),
+]);
+
+export const channels = sqliteTable("channels", {
+  id: text("id").primaryKey(),
+  project_id: text("project_id").notNull(),
+  name: text("name").notNull().default(""),
+  kind: text("kind").notNull(),
+  // The kind's configuration, in the shape Healthchecks stores for that kind.
+  value: text("value").notNull().default("{}"),
+  created: integer("created").notNull(),
+  disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
+  last_notify: integer("last_notify"),
+  last_notify_duration: integer("last_notify_duration"),
+  last_error: text("last_error").notNull().default(""),
+}, (t) => [index("channels_project").on(t.project_id)]);
+
+export const checkChannels = sqliteTable("check_channels", {
+  check_id: text("check_id").notNull(),
+  channel_id: text("channel_id").notNull(),
+}, (t) => [primaryKey({ columns: [t.check_id, t.channel_id] }), index("check_channels_channel").on(t.channel_id)]);
+
+/** A flip that needs notifications, with the snapshot its alerts render (written by the DO's outbox drain). */
+export const alertFlips = sqliteTable("alert_flips", {
+  id: text("id").primaryKey(),
+  check_id: text("check_id").notNull(),
+  project_id: text("project_id").notNull(),
+  created: integer("created").notNull(),
+  old_status: text("old_status").notNull(),
+  new_status: text("new_status").notNull(),
+  reason: text("reason").notNull(),
+  snapshot: text("snapshot").notNull(),
+  enqueued_at: integer("enqueued_at").notNull(),
+}, (t) => [index("alert_flips_enqueued").on(t.enqueued_at), index("alert_flips_check").on(t.check_id)]);
+
+/** Delivery log, one row per (flip, channel). */
+export const notifications = sqliteTable("notifications", {
+  flip_id: text("flip_id").notNull(),
+  channel_id: text("channel_id").notNull(),
+  check_id: text("check_id").notNull(),
+  project_id: text("project_id").notNull(),
+  status: text("status", { enum: ["sending", "sent", "failed"] }).notNull(),
+  error: text("error").notNull().default(""),
+  attempts: integer("attempts").notNull().default(0),
+  lease_until: integer("lease_until"),
+  created: integer("created").notNull(),
+  updated: integer("updated").notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.flip_id, t.channel_id] }),
+  index("notifications_created").on(t.created),
+  index("notifications_check").on(t.check_id, t.created),
+]);
+

@@ -1,0 +1,31 @@
+// Wiring only: the Hono app, the queue and cron handlers, and the Durable Object class.
+import { Hono } from "hono";
+import { adminRoutes } from "./admin/routes";
+import { consumeAlerts, consumeDeadLetters, type AlertMessage } from "./alerts/consumer";
+import { schedulePreview } from "./api/schedule-preview";
+import { sweep } from "./checks/sweeper";
+import type { AppEnv } from "./http/app-env";
+import { errorResponse } from "./http/errors";
+import { pingRoutes } from "./ping/routes";
+
+export { CheckDO } from "./checks/check-do";
+
+const app = new Hono<AppEnv>();
+app.onError((err, c) => errorResponse(c, err));
+app.notFound((c) => c.json({ error: "not found" }, 404));
+app.route("/", pingRoutes);
+app.route("/admin/v1", adminRoutes);
+app.route("/api/v3", schedulePreview);
+app.get("/api/v3/status/", (c) => c.text("OK"));
+
+export default {
+  fetch: app.fetch,
+  async queue(batch: MessageBatch<AlertMessage>, env: Env): Promise<void> {
+    if (batch.queue.endsWith("-dlq")) await consumeDeadLetters(batch);
+    else await consumeAlerts(batch, env);
+  },
+  async scheduled(controller: ScheduledController, env: Env): Promise<void> {
+    const report = await sweep(env, controller.scheduledTime);
+    if (report.poked + report.removed > 0) console.log("sweeper", JSON.stringify(report));
+  },
+} satisfies ExportedHandler<Env, AlertMessage>;

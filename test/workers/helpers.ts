@@ -1,0 +1,96 @@
+// Shared test helpers: provisioning through the real admin API and check creation through the catalog.
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { env, exports } from "cloudflare:workers";
+import { createCheck, type NewCheckFields } from "../../src/checks/catalog";
+import type { CheckView } from "../../src/checks/check-do";
+
+export const ADMIN = { Authorization: "Bearer test-admin-token", "Content-Type": "application/json" };
+
+export interface TestProject {
+  id: string;
+  name: string;
+  api_key: string;
+  api_key_readonly: string;
+  ping_key: string;
+}
+
+export function call(path: string, init: RequestInit = {}): Promise<Response> {
+  return exports.default.fetch(new Request(`http://localhost${path}`, init));
+}
+
+export async function makeProject(name = "test"): Promise<TestProject> {
+  const res = await call("/admin/v1/projects", { method: "POST", headers: ADMIN, body: JSON.stringify({ name }) });
+  if (res.status !== 201) throw new Error(`project creation failed: ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+export async function makeCheck(fields: NewCheckFields = {}, project?: TestProject) {
+  const p = project ?? (await makeProject());
+  const row = await createCheck(env, p.id, fields, "http://localhost");
+  return { id: row.id, project: p, row, stub: stub(row.id) };
+}
+
+export const stub = (id: string) => env.CHECKS.get(env.CHECKS.idFromName(id));
+
+export async function view(id: string): Promise<CheckView> {
+  const v = await stub(id).state();
+  if (v === null) throw new Error(`check ${id} does not exist`);
+  return v as CheckView;
+}
+
+/** Rewrites stored state (e.g. to put a ping in the past), then evicts the object so it reloads. */
+export async function patchState(id: string, set: Record<string, number | string | null>): Promise<void> {
+  const s = stub(id);
+  await runInDurableObject(s, (_instance, state) => {
+    const cols = Object.keys(set);
+    state.storage.sql.exec(`UPDATE state SET ${cols.map((c) => `${c} = ?`).join(", ")} WHERE id = 1`, ...cols.map((c) => set[c]));
+  });
+  await evictDurableObject(s);
+}
+
+export async function summaryRow(id: string) {
+  return env.DB.prepare("SELECT * FROM checks WHERE id = ?").bind(id).first<Record<string, unknown>>();
+}
+
+export async function pings(id: string) {
+  return (await stub(id).pings()) ?? [];
+}
+
+export interface AlertRecorder {
+  sent: { flip_id: string; check_id: string; project_id: string }[];
+  /** Makes the next `n` sends fail as if the queue were unreachable. */
+  failNext(n: number): void;
+}
+
+/** Wraps the DO's alerts queue so a test sees (or breaks) every send; the real queue still gets them. */
+export async function recordAlerts(id: string): Promise<AlertRecorder> {
+  const sent: AlertRecorder["sent"] = [];
+  let failures = 0;
+  await runInDurableObject(stub(id), (instance) => {
+    const real = instance.alerts;
+    instance.alerts = {
+      async send(body: AlertRecorder["sent"][number]) {
+        if (failures > 0) {
+          failures--;
+          throw new Error("queue unavailable");
+        }
+        sent.push(body);
+        return real.send(body);
+      },
+      sendBatch: real.sendBatch.bind(real),
+    } as Queue;
+  });
+  return { sent, failNext: (n) => (failures = n) };
+}
+
+export async function outboxSize(id: string): Promise<number> {
+  return runInDurableObject(stub(id), (_i, state) => {
+    const tables = state.storage.sql.exec("SELECT 1 FROM sqlite_master WHERE name = 'outbox'").toArray();
+    if (tables.length === 0) return 0;
+    return state.storage.sql.exec("SELECT count(*) AS n FROM outbox").one().n as number;
+  });
+}
+
+export async function alarmAt(id: string): Promise<number | null> {
+  return runInDurableObject(stub(id), (_i, state) => state.storage.getAlarm());
+}
