@@ -99,6 +99,8 @@ export class CheckDO extends DurableObject<Env> {
   #summaryVersion = 0;
   #mirrorDue: number | null = null;
   #draining: Promise<void> | null = null;
+  /** The alarm time last set (undefined = unknown), so a ping that keeps it skips the storage call. */
+  #armedAt: number | null | undefined = undefined;
   #rate = { windowStart: 0, count: 0 };
   /** The queue alerts go to; a field so tests can observe or break sends. */
   alerts: Queue;
@@ -194,7 +196,7 @@ export class CheckDO extends DurableObject<Env> {
   }
 
   async ping(input: PingInput): Promise<PingResult> {
-    if ((this.#cfg === null || this.#removed) && input.catalog !== undefined && !this.#removed) {
+    if (this.#cfg === null && !this.#removed && input.catalog !== undefined) {
       await this.configure(input.catalog);
     }
     const cfg = this.#cfg;
@@ -343,6 +345,8 @@ export class CheckDO extends DurableObject<Env> {
   }
 
   override async alarm(): Promise<void> {
+    // A fired alarm is consumed: the next #arm must set one again.
+    this.#armedAt = undefined;
     try {
       await this.#evaluate(Date.now());
     } catch (err) {
@@ -383,7 +387,7 @@ export class CheckDO extends DurableObject<Env> {
 
   /**
    * Writes a flip, and for flips that alert an outbox row with the snapshot the alert will show,
-   * inside the caller's transaction. `this.#st` must still hold the state before the flip.
+   * inside the caller's transaction. The snapshot shows `this.#st` with the flip's new status.
    */
   #recordFlip(change: FlipChange, created: number): boolean {
     const id = crypto.randomUUID();
@@ -527,6 +531,7 @@ export class CheckDO extends DurableObject<Env> {
     if (pending > 0) return false;
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+    this.#armedAt = undefined;
     // Stay tombstoned in memory: a ping already past the catalog lookup must not resurrect the check.
     this.#cfg = null;
     this.#st = initialState();
@@ -547,11 +552,11 @@ export class CheckDO extends DurableObject<Env> {
     }
     const outbox = this.#sql.exec("SELECT min(next_attempt) AS t FROM outbox").toArray()[0]?.t as number | null;
     if (outbox !== null && outbox !== undefined) times.push(outbox);
-    if (times.length === 0) {
-      await this.ctx.storage.deleteAlarm();
-      return;
-    }
     // Never arm at or before now: an alarm set to "now" inside alarm() can be silently dropped.
-    await this.ctx.storage.setAlarm(Math.max(Math.min(...times), now + 1));
+    const at = times.length === 0 ? null : Math.max(Math.min(...times), now + 1);
+    if (at === this.#armedAt) return;
+    if (at === null) await this.ctx.storage.deleteAlarm();
+    else await this.ctx.storage.setAlarm(at);
+    this.#armedAt = at;
   }
 }

@@ -267,11 +267,25 @@ export class CronIterator {
     }
   }
 
-  /** Move forward to the next wall time that satisfies every field. False: gave up. */
-  private advance(): boolean {
+  /**
+   * Move forward to the next wall time that satisfies every field.
+   * "gave-up": no match within 50 years (StopIteration). "stuck": the step rules
+   * cycle forever (possible in elapsed mode at odd transitions, e.g. St. John's
+   * 1998, where the library itself never returns).
+   */
+  private advance(): "ok" | "gave-up" | "stuck" {
     const spec = this.spec;
     const startYear = civilFromDays(Math.floor(this.w / DAY))[0];
+    let rounds = 0;
+    let seen: Set<number> | null = null;
     for (;;) {
+      if (++rounds > 2000 && this.mode === "elapsed") {
+        // A legitimate search needs far fewer rounds; look for a repeated state.
+        seen ??= new Set();
+        const key = this.w * 2 + this.fold;
+        if (seen.has(key) || rounds > 1_000_000) return "stuck";
+        seen.add(key);
+      }
       let n = Math.floor(this.w / DAY);
       let [y, m, d] = civilFromDays(n);
 
@@ -288,7 +302,7 @@ export class CronIterator {
         this.w = n * DAY;
         this.fold = 0;
       }
-      if (y > startYear + 50) return false;
+      if (y > startYear + 50) return "gave-up";
 
       if (!cronDayMatches(spec, y, m, d, n)) {
         const dim = daysInMonth(y, m);
@@ -334,8 +348,31 @@ export class CronIterator {
         while (this.secondOf() !== 0) this.tick(1);
         continue;
       }
-      return true;
+      return "ok";
     }
+  }
+
+  /**
+   * Replacement for a search the library would never finish: the earliest
+   * instant after `from` whose local wall time matches the expression.
+   */
+  private earliestMatchAfter(from: number): number | null {
+    const z = this.zone!;
+    const naive = new CronIterator(this.spec, null, z.toWall(from).wall - DAY - 1);
+    let best: number | null = null;
+    let bestWall = 0;
+    for (;;) {
+      const w = naive.next();
+      if (w === null || (best !== null && w > bestWall + DAY)) break;
+      for (const fold of [0, 1] as const) {
+        const u = z.toInstant(w, fold);
+        if (u > from && z.toWall(u).wall === w && (best === null || u < best)) {
+          best = u;
+          bestWall = w;
+        }
+      }
+    }
+    return best;
   }
 
   private hourOf(): number {
@@ -351,8 +388,21 @@ export class CronIterator {
   /** Next fire instant (seconds), or null once the library would raise StopIteration. */
   next(): number | null {
     if (this.done) return null;
+    const from = this.mode === "elapsed" ? this.zone!.toInstant(this.w, this.fold) : 0;
     this.tick(1);
-    if (!this.advance()) {
+    const r = this.advance();
+    if (r === "stuck") {
+      const u = this.earliestMatchAfter(from);
+      if (u === null) {
+        this.done = true;
+        return null;
+      }
+      const wt = this.zone!.toWall(u);
+      this.w = wt.wall;
+      this.fold = wt.fold;
+      return u;
+    }
+    if (r === "gave-up") {
       this.done = true;
       return null;
     }

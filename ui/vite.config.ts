@@ -1,0 +1,15 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { defineConfig } from "vite";
+
+// Run from the repo root as `vite build ui`; output goes to ui/dist (wrangler.toml's [assets]).
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export default defineConfig({
+  root: here,
+  base: "/",
+  build: {
+    outDir: path.join(here, "dist"),
+    emptyOutDir: true,
+  },
+});
