@@ -303,8 +303,8 @@ async function waitUntilAnswering(giveUp) {
   return false;
 }
 
-// Wrangler's local trigger endpoint (`/cdn-cgi/handler/scheduled` is its legacy alias).
-const cronUrl = () => `${baseUrl}/cdn-cgi/local/scheduled?cron=${encodeURIComponent(CRON)}`;
+// Wrangler's local trigger for scheduled() (rewritten internally to /cdn-cgi/local/scheduled).
+const cronUrl = () => `${baseUrl}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent(CRON)}`;
 let cronConfirmed = false;
 
 /** Run scheduled() once; failures are logged, never fatal. */

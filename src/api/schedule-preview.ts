@@ -6,7 +6,7 @@ import {
   isValidTimeZone,
   nextFireTimes,
   validateSchedule,
-} from "../checks/schedule";
+} from "../checks/schedule/index";
 import { describeOnCalendar } from "../checks/schedule/describe";
 
 /**

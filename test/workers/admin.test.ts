@@ -1,17 +1,10 @@
 // /admin/v1 provisioning: tokens, key formats, hashed storage, listing, rotation, deletion.
-import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { projectForApiKey } from "../../src/auth/keys";
-import worker from "../../src/index";
-import { ADMIN, call, makeCheck, makeProject, stub } from "./helpers";
+import { ADMIN, call, fetchWithVars, makeCheck, makeProject, stub } from "./helpers";
 
-async function fetchWithVars(vars: Record<string, string>, path: string, init: RequestInit = {}) {
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(`http://localhost${path}`, init), { ...env, ...vars } as Env, ctx);
-  await waitOnExecutionContext(ctx);
-  return res;
-}
 
 const post = (path: string, body: unknown, headers: Record<string, string> = ADMIN) =>
   call(path, { method: "POST", headers, body: typeof body === "string" ? body : JSON.stringify(body) });

@@ -1,8 +1,9 @@
 // Shared test helpers: provisioning through the real admin API and check creation through the catalog.
-import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { createExecutionContext, evictDurableObject, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { createCheck, type NewCheckFields } from "../../src/checks/catalog";
 import type { CheckView } from "../../src/checks/check-do";
+import worker from "../../src/index";
 
 export const ADMIN = { Authorization: "Bearer test-admin-token", "Content-Type": "application/json" };
 
@@ -93,4 +94,12 @@ export async function outboxSize(id: string): Promise<number> {
 
 export async function alarmAt(id: string): Promise<number | null> {
   return runInDurableObject(stub(id), (_i, state) => state.storage.getAlarm());
+}
+
+/** The Worker's own fetch handler with some vars overridden (the DO keeps the real env). */
+export async function fetchWithVars(vars: Record<string, string>, path: string, init: RequestInit = {}): Promise<Response> {
+  const ctx = createExecutionContext();
+  const res = await worker.fetch(new Request(`http://localhost${path}`, init), { ...env, ...vars } as Env, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
 }

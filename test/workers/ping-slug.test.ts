@@ -1,16 +1,8 @@
 // Reference §5 cases 33-34: slug pings and auto-provisioning, plus the per-check rate limit.
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import worker from "../../src/index";
-import { call, makeCheck, makeProject, pings, view } from "./helpers";
+import { call, fetchWithVars, makeCheck, makeProject, pings, view } from "./helpers";
 
-async function fetchWithVars(vars: Record<string, string>, path: string) {
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(`http://localhost${path}`), { ...env, ...vars } as Env, ctx);
-  await waitOnExecutionContext(ctx);
-  return res;
-}
 
 async function checkIdsWithSlug(projectId: string, slug: string): Promise<string[]> {
   const { results } = await env.DB.prepare("SELECT id FROM checks WHERE project_id = ? AND slug = ?")

@@ -1,20 +1,10 @@
 // Reference §5 cases 1-32: the ping protocol by uuid, through the Worker's HTTP interface.
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import worker from "../../src/index";
-import { call, makeCheck, patchState, pings, stub, view } from "./helpers";
+import { call, fetchWithVars, makeCheck, patchState, pings, stub, view } from "./helpers";
 
 const HOUR = 3600_000;
 const bytes = (s: string) => new TextEncoder().encode(s);
 
-/** The Worker's own fetch handler with some vars overridden. */
-async function fetchWithVars(vars: Record<string, string>, path: string, init: RequestInit = {}) {
-  const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(`http://localhost${path}`, init), { ...env, ...vars } as Env, ctx);
-  await waitOnExecutionContext(ctx);
-  return res;
-}
 
 async function body(id: string, n: number): Promise<string | null> {
   const b = await stub(id).pingBody(n);
