@@ -185,7 +185,8 @@ export function parseCron(expr: string): CronSpec {
   };
 }
 
-function lastWeekdayOfMonth(y: number, m: number, dim: number, lastDays: number): number {
+/** Day of the month of the last weekday (Mon-Fri); lastDays is the day number of the month's last day. */
+function lastWeekdayOfMonth(dim: number, lastDays: number): number {
   const wd = weekdayOfDays(lastDays);
   if (wd === 0) return dim - 2; // Sunday → Friday
   if (wd === 6) return dim - 1; // Saturday → Friday
@@ -197,7 +198,7 @@ export function cronDayMatches(spec: CronSpec, y: number, m: number, d: number, 
   const dim = daysInMonth(y, m);
   let domOk = spec.dom[d] === 1;
   if (!domOk && spec.domLast && d === dim) domOk = true;
-  if (!domOk && spec.domLastWeekday && d >= 26 && d === lastWeekdayOfMonth(y, m, dim, n - d + dim)) domOk = true;
+  if (!domOk && spec.domLastWeekday && d >= 26 && d === lastWeekdayOfMonth(dim, n - d + dim)) domOk = true;
   if (spec.dayAnd && !domOk) return false;
   if (!spec.dayAnd && domOk) return true;
   const wd = weekdayOfDays(n);

@@ -86,6 +86,23 @@ function itemPhrase(unit: Unit, item: string): string {
   const base = slash >= 0 ? item.slice(0, slash) : item;
   const step = slash >= 0 ? Number(item.slice(slash + 1)) : 1;
   const every = step === 1 ? `every ${unit}` : `every ${ordinal(step)} ${unit}`;
+  if (slash >= 0 && (unit === "day-of-week" || unit === "month")) {
+    // Few values: name them ("Tuesday, Thursday and Saturday").
+    const lo = unit === "month" ? 1 : 0;
+    let from = lo;
+    let to = MAX[unit];
+    if (base !== "*") {
+      const dash = base.indexOf("-");
+      from = num(unit, dash >= 0 ? base.slice(0, dash) : base);
+      if (dash >= 0) to = num(unit, base.slice(dash + 1));
+    }
+    const names: string[] = [];
+    for (let v = from; v <= to; v += step) {
+      const name = show(unit, String(v));
+      if (!names.includes(name)) names.push(name);
+    }
+    return joinList(names);
+  }
   if (base === "*") return every;
   const dash = base.indexOf("-");
   if (dash >= 0) {

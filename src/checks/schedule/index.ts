@@ -6,7 +6,8 @@ import { CronIterator, CronParseError, parseCron, type CronSpec } from "./cron";
 import { describeCronSpec } from "./describe";
 import { OnCalendarIterator, OnCalendarParseError, parseOnCalendar, type OnCalendarSpec } from "./oncalendar";
 import { pySplit, pyStrip } from "./pyutil";
-import { getZone, isValidZoneName, runtimeKnowsZone, wallFromFields, type Zone } from "./tz";
+import { Lru } from "./cache";
+import { getZone, isValidZoneName, wallFromFields, type Zone } from "./tz";
 
 export type ScheduleKind = "cron" | "oncalendar";
 
@@ -33,25 +34,18 @@ type Parsed =
   | { kind: "oncalendar"; spec: OnCalendarSpec; validation?: string | null }
   | { kind: "error"; error: string };
 
-const CACHE_SIZE = 512;
-const cache = new Map<string, Parsed>();
+const cache = new Lru<Parsed>(512);
 
 function parse(kind: ScheduleKind, schedule: string): Parsed {
   const key = `${kind}\u0000${schedule}`;
   let p = cache.get(key);
-  if (p !== undefined) {
-    // Refresh recency.
-    cache.delete(key);
-    cache.set(key, p);
-    return p;
-  }
+  if (p !== undefined) return p;
   try {
     p = kind === "cron" ? { kind, spec: parseCron(schedule) } : { kind, spec: parseOnCalendar(schedule) };
   } catch (e) {
     if (e instanceof CronParseError || e instanceof OnCalendarParseError) p = { kind: "error", error: e.message };
     else throw e;
   }
-  if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value!);
   cache.set(key, p);
   return p;
 }
@@ -91,8 +85,12 @@ export function isValidTimeZone(tz: string): boolean {
 }
 
 function zoneOrThrow(tz: string): Zone {
-  if (!runtimeKnowsZone(tz)) throw new ScheduleError(`Unknown time zone: ${tz}`);
-  return getZone(tz);
+  try {
+    return getZone(tz);
+  } catch (e) {
+    if (e instanceof RangeError) throw new ScheduleError(`Unknown time zone: ${tz}`);
+    throw e;
+  }
 }
 
 interface Iter {

@@ -172,11 +172,11 @@ function parseLine(raw: string): OnCalendarLine {
     const token = parts.pop()!;
     const t = token.split(":");
     if (t.length !== 2 && t.length !== 3) throw new OnCalendarParseError("Bad time");
-    if (t.length === 2) t.push("0");
+    timeText = t.length === 2 ? `${token}:00` : token;
+    if (t.length === 2) t.push("0"); // seconds default to 0
     hours = parseComponent(F.HOUR, t[0]!);
     minutes = parseComponent(F.MINUTE, t[1]!);
     seconds = parseComponent(F.SECOND, t[2]!);
-    timeText = t.length === 3 && token.split(":").length === 2 ? `${token}:00` : token;
   }
 
   let years = new Set(range(LO[F.YEAR]!, HI[F.YEAR]!));
@@ -242,7 +242,7 @@ export function parseOnCalendar(expressions: string): OnCalendarSpec {
   return { source: expressions, lines };
 }
 
-function dayMatches(line: OnCalendarLine, y: number, m: number, d: number, dim: number, n: number): boolean {
+function dayMatches(line: OnCalendarLine, d: number, dim: number, n: number): boolean {
   if (!line.allWeekdays && line.weekdays[(weekdayOfDays(n) + 6) % 7] !== 1) return false;
   if (line.days[d] === 1) return true;
   return line.anyFromEnd && line.daysFromEnd[dim - d + 1] === 1;
@@ -300,11 +300,11 @@ export function nextWallMatch(line: OnCalendarLine, w: number): number | null {
     }
     const dim = daysInMonth(y, m);
     n = daysFromCivil(y, m, d);
-    if (!dayMatches(line, y, m, d, dim, n)) {
+    if (!dayMatches(line, d, dim, n)) {
       do {
         d++;
         n++;
-      } while (d <= dim && !dayMatches(line, y, m, d, dim, n));
+      } while (d <= dim && !dayMatches(line, d, dim, n));
       sod = 0;
       if (d > dim) {
         d = 1;

@@ -126,8 +126,8 @@ async function main() {
     results.push(await load("slug ping, one check, up→up (D1 read + DO)", 3000, 50, () => [hot]));
     results.push(await load("slug ping, 100 checks, up→up", 3000, 50, (i) => [`${base}/ping/${project.ping_key}/${slugs[i % 100]}`]));
     results.push(
-      await load("slug ping, 10 checks, every ping flips (+ D1 mirror)", 1000, 10, (i) => [
-        `${base}/ping/${project.ping_key}/${slugs[i % 10]}${Math.floor(i / 10) % 2 === 0 ? "/fail" : ""}`,
+      await load("slug ping, 50 checks, every ping flips (+ D1 mirror)", 3000, 50, (i) => [
+        `${base}/ping/${project.ping_key}/${slugs[i % 50]}${Math.floor(i / 50) % 2 === 0 ? "/fail" : ""}`,
       ]),
     );
     results.push(await load("status endpoint (Worker only)", 3000, 50, () => [`${base}/api/v3/status/`]));
