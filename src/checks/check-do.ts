@@ -102,6 +102,8 @@ export class CheckDO extends DurableObject<Env> {
   /** The alarm time last set (undefined = unknown), so a ping that keeps it skips the storage call. */
   #armedAt: number | null | undefined = undefined;
   #rate = { windowStart: 0, count: 0 };
+  /** Whether this object has storage at all (cached: asked on every ping). */
+  #schemaReady: boolean | null = null;
   /** The queue alerts go to; a field so tests can observe or break sends. */
   alerts: Queue;
 
@@ -120,7 +122,9 @@ export class CheckDO extends DurableObject<Env> {
   }
 
   #hasSchema(): boolean {
-    return this.#sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'state'").toArray().length > 0;
+    this.#schemaReady ??=
+      this.#sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'state'").toArray().length > 0;
+    return this.#schemaReady;
   }
 
   #load(): void {
@@ -146,6 +150,7 @@ export class CheckDO extends DurableObject<Env> {
 
   #migrate(): void {
     this.#sql.exec(CHECK_DO_SCHEMA);
+    this.#schemaReady = true;
     this.#sql.exec("INSERT OR REPLACE INTO meta (k, v) VALUES ('schema_version', ?)", String(CHECK_DO_SCHEMA_VERSION));
   }
 
@@ -532,6 +537,7 @@ export class CheckDO extends DurableObject<Env> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.#armedAt = undefined;
+    this.#schemaReady = false;
     // Stay tombstoned in memory: a ping already past the catalog lookup must not resurrect the check.
     this.#cfg = null;
     this.#st = initialState();
