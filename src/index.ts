@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { adminRoutes } from "./admin/routes";
 import { consumeAlerts, consumeDeadLetters, type AlertMessage } from "./alerts/consumer";
+import { managementApi } from "./api/routes";
 import { schedulePreview } from "./api/schedule-preview";
 import { sweep } from "./checks/sweeper";
 import type { AppEnv } from "./http/app-env";
@@ -16,7 +17,7 @@ app.notFound((c) => c.json({ error: "not found" }, 404));
 app.route("/", pingRoutes);
 app.route("/admin/v1", adminRoutes);
 app.route("/api/v3", schedulePreview);
-app.get("/api/v3/status/", (c) => c.text("OK"));
+for (const version of ["v1", "v2", "v3"]) app.route(`/api/${version}`, managementApi);
 
 export default {
   fetch: app.fetch,

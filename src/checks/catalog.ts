@@ -71,7 +71,8 @@ export function rowToConfig(row: CheckRow, channels: string[], pingLogLimit: num
   };
 }
 
-async function newRow(projectId: string, fields: NewCheckFields): Promise<CheckRow> {
+/** A complete catalog row for a new check with Healthchecks' defaults. */
+export async function newRow(projectId: string, fields: NewCheckFields): Promise<CheckRow> {
   const id = crypto.randomUUID();
   return {
     id,

@@ -8,9 +8,8 @@ export function parseBody<S extends z.ZodType>(schema: S, body: unknown): z.outp
   }
   const result = schema.safeParse(body);
   if (!result.success) {
-    const issue = result.error.issues[0];
-    const field = issue?.path.join(".");
-    throw new HttpError(400, `json validation error: ${issue?.message ?? "invalid"}${field && !issue?.message.startsWith(field) ? ` (${field})` : ""}`);
+    // Every schema's messages name their field, as Healthchecks' do.
+    throw new HttpError(400, `json validation error: ${result.error.issues[0]?.message ?? "invalid"}`);
   }
   return result.data;
 }

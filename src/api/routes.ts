@@ -1,0 +1,227 @@
+// The Management API, mounted at /api/v1, /api/v2 and /api/v3 (reference API §1).
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { Hono, type Context } from "hono";
+import { checkStub, configureFromRow, removeCheck, rowToConfig, type CheckRow } from "../checks/catalog";
+import type { CheckView } from "../checks/check-do";
+import type { CheckConfig } from "../checks/model";
+import { renderCheck } from "../checks/render";
+import { stateFromRow } from "../checks/summary-status";
+import { config } from "../config";
+import { channels, checks } from "../db/schema";
+import { HttpError } from "../http/errors";
+import { parseBody } from "../http/validate";
+import { applySpec } from "./apply-spec";
+import { cors, requireRead, requireWrite, type ApiEnv } from "./auth";
+import { resolveChannels } from "./channels";
+import { checkSpecSchema } from "./check-spec";
+import { createOrMatch } from "./create-check";
+import { flipsQuerySchema, renderFlips, renderPings } from "./present";
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+type C = Context<ApiEnv>;
+
+function renderOptions(c: C, readonly: boolean) {
+  const conf = config(c.env, new URL(c.req.url).origin);
+  return {
+    apiVersion: c.get("apiVersion"),
+    readonly,
+    siteRoot: conf.siteRoot,
+    pingEndpoint: conf.pingEndpoint,
+    now: Date.now(),
+  };
+}
+
+/** Exact rendering from the check's DO (one check, after a write). */
+const renderView = (c: C, v: CheckView, readonly = false) => renderCheck(v.config, v.state, renderOptions(c, readonly));
+
+async function channelsByCheck(env: Env, projectId: string): Promise<Map<string, string[]>> {
+  const { results } = await env.DB.prepare(
+    "SELECT cc.check_id, cc.channel_id FROM check_channels cc JOIN checks c ON c.id = cc.check_id WHERE c.project_id = ?",
+  )
+    .bind(projectId)
+    .all<{ check_id: string; channel_id: string }>();
+  const map = new Map<string, string[]>();
+  for (const r of results) map.set(r.check_id, [...(map.get(r.check_id) ?? []), r.channel_id]);
+  return map;
+}
+
+/** A check of the key's project by uuid: 404 if unknown, 403 if it belongs to another project. */
+async function ownCheck(c: C): Promise<CheckRow> {
+  const id = c.req.param("uuid") ?? "";
+  if (!UUID.test(id)) throw new HttpError(404, "not found");
+  const row = await drizzle(c.env.DB)
+    .select()
+    .from(checks)
+    .where(and(eq(checks.id, id), isNull(checks.deleted_at)))
+    .get();
+  if (row === undefined) throw new HttpError(404, "not found");
+  if (row.project_id !== c.get("projectId")) throw new HttpError(403, "access denied, wrong api key");
+  return row;
+}
+
+async function byUniqueKey(c: C, key: string): Promise<CheckRow> {
+  const row = await drizzle(c.env.DB)
+    .select()
+    .from(checks)
+    .where(and(eq(checks.project_id, c.get("projectId")), eq(checks.unique_key, key), isNull(checks.deleted_at)))
+    .get();
+  if (row === undefined) throw new HttpError(404, "not found");
+  return row;
+}
+
+async function viewOf(c: C, id: string): Promise<CheckView> {
+  const v = await checkStub(c.env, id).state();
+  if (v === null) throw new HttpError(404, "not found");
+  return v as CheckView;
+}
+
+/** Applies a validated spec to a stored check: catalog row first (versioned), then its DO. */
+async function updateCheck(c: C, row: CheckRow, body: Record<string, unknown>): Promise<CheckView> {
+  const spec = parseBody(checkSpecSchema, body);
+  const channelIds = spec.channels === undefined ? undefined : await resolveChannels(c.env, row.project_id, spec.channels);
+  const changes = applySpec(row, spec, c.get("apiVersion"));
+  // Each update bumps the version atomically; the DO applies configurations in version order.
+  const next = await drizzle(c.env.DB)
+    .update(checks)
+    .set({ ...changes, version: sql`${checks.version} + 1` })
+    .where(and(eq(checks.id, row.id), isNull(checks.deleted_at)))
+    .returning()
+    .get();
+  if (next === undefined) throw new HttpError(404, "not found");
+  if (channelIds !== undefined) {
+    await c.env.DB.batch([
+      c.env.DB.prepare("DELETE FROM check_channels WHERE check_id = ?").bind(row.id),
+      ...channelIds.map((ch) => c.env.DB.prepare("INSERT INTO check_channels (check_id, channel_id) VALUES (?, ?)").bind(row.id, ch)),
+    ]);
+  }
+  const assigned = channelIds ?? (await currentChannels(c.env, row.id));
+  await configureFromRow(c.env, next, assigned, new URL(c.req.url).origin);
+  return viewOf(c, row.id);
+}
+
+async function currentChannels(env: Env, checkId: string): Promise<string[]> {
+  const { results } = await env.DB.prepare("SELECT channel_id FROM check_channels WHERE check_id = ?")
+    .bind(checkId)
+    .all<{ channel_id: string }>();
+  return results.map((r) => r.channel_id);
+}
+
+export const managementApi = new Hono<ApiEnv>();
+
+managementApi.use("/checks/", cors("GET, POST"));
+managementApi.get("/checks/", requireRead, async (c) => {
+  const url = new URL(c.req.url);
+  const tags = url.searchParams.getAll("tag");
+  const slug = url.searchParams.get("slug");
+  const rows = await drizzle(c.env.DB)
+    .select()
+    .from(checks)
+    .where(and(eq(checks.project_id, c.get("projectId")), isNull(checks.deleted_at), slug === null ? undefined : eq(checks.slug, slug)))
+    .orderBy(asc(checks.created), asc(checks.id))
+    .all();
+  const chans = await channelsByCheck(c.env, c.get("projectId"));
+  const opts = renderOptions(c, c.get("readonly"));
+  const list = rows
+    .filter((r) => {
+      const own = r.tags.split(/\s+/);
+      return tags.every((t) => own.includes(t));
+    })
+    .map((r) => renderCheck(rowToConfig(r, chans.get(r.id) ?? [], 100, "") as CheckConfig, stateFromRow(r), opts));
+  return c.json({ checks: list });
+});
+
+managementApi.post("/checks/", requireWrite, async (c) => {
+  const body = c.get("body");
+  const spec = parseBody(checkSpecSchema, body);
+  const projectId = c.get("projectId");
+  const channelIds = spec.channels === undefined ? [] : await resolveChannels(c.env, projectId, spec.channels);
+  const uniqueFields = (spec.unique ?? []).filter((f, i, all) => all.indexOf(f) === i);
+  const matchOn = uniqueFields.length > 0 && uniqueFields.every((f) => spec[f] !== undefined) ? uniqueFields : [];
+  const outcome = await createOrMatch(c.env, projectId, spec, matchOn, c.get("apiVersion"), channelIds, new URL(c.req.url).origin);
+  if (outcome.kind === "limit") return c.json({ error: "check limit reached" }, 403);
+  if (outcome.kind === "matched") return c.json(renderView(c, await updateCheck(c, outcome.row, body)), 200);
+  return c.json(renderView(c, await viewOf(c, outcome.row.id)), 201);
+});
+
+managementApi.use("/checks/:key{[A-Za-z0-9]{40}}", cors("GET"));
+managementApi.get("/checks/:key{[A-Za-z0-9]{40}}", requireRead, async (c) => {
+  const row = await byUniqueKey(c, c.req.param("key"));
+  return c.json(renderView(c, await viewOf(c, row.id), c.get("readonly")));
+});
+
+managementApi.use("/checks/:uuid", cors("POST, DELETE, GET"));
+managementApi.get("/checks/:uuid", requireRead, async (c) => {
+  const row = await ownCheck(c);
+  return c.json(renderView(c, await viewOf(c, row.id), c.get("readonly")));
+});
+managementApi.post("/checks/:uuid", requireWrite, async (c) => {
+  const row = await ownCheck(c);
+  return c.json(renderView(c, await updateCheck(c, row, c.get("body"))));
+});
+managementApi.delete("/checks/:uuid", requireWrite, async (c) => {
+  const row = await ownCheck(c);
+  const rendered = renderView(c, await viewOf(c, row.id));
+  await removeCheck(c.env, row.id);
+  return c.json(rendered);
+});
+
+managementApi.use("/checks/:uuid/pause", cors("POST"));
+managementApi.post("/checks/:uuid/pause", requireWrite, async (c) => {
+  const row = await ownCheck(c);
+  const v = await checkStub(c.env, row.id).pause();
+  if (v === null) throw new HttpError(404, "not found");
+  return c.json(renderView(c, v as CheckView));
+});
+
+managementApi.use("/checks/:uuid/resume", cors("POST"));
+managementApi.post("/checks/:uuid/resume", requireWrite, async (c) => {
+  const row = await ownCheck(c);
+  const v = await checkStub(c.env, row.id).resume();
+  if (v === null) throw new HttpError(404, "not found");
+  if (v === "not_paused") return c.text("check is not paused", 409);
+  return c.json(renderView(c, v as CheckView));
+});
+
+managementApi.use("/checks/:uuid/pings/", cors("GET"));
+managementApi.get("/checks/:uuid/pings/", requireWrite, async (c) => {
+  const row = await ownCheck(c);
+  const pings = (await checkStub(c.env, row.id).pings()) ?? [];
+  return c.json({ pings: renderPings(pings, renderOptions(c, false), row.id, c.get("apiVersion")) });
+});
+
+managementApi.use("/checks/:uuid/pings/:n{[0-9]+}/body", cors("GET"));
+managementApi.get("/checks/:uuid/pings/:n{[0-9]+}/body", requireWrite, async (c) => {
+  const row = await ownCheck(c);
+  const body = await checkStub(c.env, row.id).pingBody(Number(c.req.param("n")));
+  if (body === null) throw new HttpError(404, "not found");
+  return c.body(body as Uint8Array<ArrayBuffer>, 200, { "Content-Type": "text/plain" });
+});
+
+async function flipsOf(c: C, row: CheckRow) {
+  const query = flipsQuerySchema.safeParse(Object.fromEntries(new URL(c.req.url).searchParams));
+  if (!query.success) throw new HttpError(400, query.error.issues[0]?.message ?? "invalid filter");
+  const flips = (await checkStub(c.env, row.id).flips()) ?? [];
+  return c.json({ flips: renderFlips(flips, query.data, Date.now()) });
+}
+
+managementApi.use("/checks/:key{[A-Za-z0-9]{40}}/flips/", cors("GET"));
+managementApi.get("/checks/:key{[A-Za-z0-9]{40}}/flips/", requireRead, async (c) => flipsOf(c, await byUniqueKey(c, c.req.param("key"))));
+
+managementApi.use("/checks/:uuid/flips/", cors("GET"));
+managementApi.get("/checks/:uuid/flips/", requireRead, async (c) => flipsOf(c, await ownCheck(c)));
+
+managementApi.use("/channels/", cors("GET"));
+managementApi.get("/channels/", requireWrite, async (c) => {
+  const rows = await drizzle(c.env.DB)
+    .select({ id: channels.id, name: channels.name, kind: channels.kind })
+    .from(channels)
+    .where(eq(channels.project_id, c.get("projectId")))
+    .orderBy(asc(channels.created), asc(channels.id))
+    .all();
+  return c.json({ channels: rows });
+});
+
+managementApi.get("/status/", (c) => c.text("OK"));
+
