@@ -1,7 +1,8 @@
 // The request shape of check create/update (Healthchecks' Spec): strict types, its bounds and its
 // exact messages. Only the first problem is reported, as "json validation error: <field> <message>".
 import { z } from "zod";
-import { guessKind, isValidTimeZone, validateSchedule } from "../checks/schedule/index";
+import { guessKind, validateSchedule } from "../checks/schedule/index";
+import { API_TIMEZONES, LEGACY_TIMEZONES } from "./timezones";
 
 const str = (field: string, max?: number) => {
   const s = z.string({ error: `${field} is not a string` });
@@ -34,7 +35,10 @@ export const checkSpecSchema = z
       (s) => validateSchedule(guessKind(s), s).ok,
       "schedule is not a valid cron or OnCalendar expression",
     ),
-    tz: str("tz", 36).refine(isValidTimeZone, "tz is not a valid timezone"),
+    // Legacy names are stored as their canonical zone (Europe/Kiev → Europe/Kyiv), as Healthchecks does.
+    tz: str("tz", 36)
+      .transform((tz) => LEGACY_TIMEZONES[tz] ?? tz)
+      .refine((tz) => API_TIMEZONES.has(tz), "tz is not a valid timezone"),
     manual_resume: bool("manual_resume"),
     methods: z.enum(["", "POST"], { error: "methods has unexpected value" }),
     channels: str("channels", 10_000),

@@ -8,7 +8,8 @@ import type { CheckConfig } from "../checks/model";
 import { renderCheck } from "../checks/render";
 import { stateFromRow } from "../checks/summary-status";
 import { config } from "../config";
-import { channels, checks } from "../db/schema";
+import { badgeUrls, type BadgeUrls } from "../badges/signature";
+import { channels, checks, projects } from "../db/schema";
 import { HttpError } from "../http/errors";
 import { parseBody } from "../http/validate";
 import { applySpec } from "./apply-spec";
@@ -221,6 +222,24 @@ managementApi.get("/channels/", requireWrite, async (c) => {
     .orderBy(asc(channels.created), asc(channels.id))
     .all();
   return c.json({ channels: rows });
+});
+
+managementApi.use("/badges/", cors("GET"));
+managementApi.get("/badges/", requireRead, async (c) => {
+  const projectId = c.get("projectId");
+  const db = drizzle(c.env.DB);
+  const project = await db.select({ badgeKey: projects.badge_key }).from(projects).where(eq(projects.id, projectId)).get();
+  if (project === undefined) throw new HttpError(404, "not found");
+  const rows = await db
+    .select({ tags: checks.tags })
+    .from(checks)
+    .where(and(eq(checks.project_id, projectId), isNull(checks.deleted_at)))
+    .all();
+  const tags = [...new Set(rows.flatMap((r) => r.tags.split(/\s+/).filter((t) => t !== "")))].sort();
+  const conf = config(c.env, new URL(c.req.url).origin);
+  const badges: Record<string, BadgeUrls> = {};
+  for (const tag of [...tags, "*"]) badges[tag] = await badgeUrls(conf.siteRoot, project.badgeKey, conf.secretKey, tag);
+  return c.json({ badges });
 });
 
 managementApi.get("/status/", (c) => c.text("OK"));

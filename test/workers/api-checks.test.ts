@@ -365,3 +365,21 @@ describe("channels and status", () => {
     expect(await res.text()).toBe("OK");
   });
 });
+
+describe("badges list", () => {
+  it("lists badge URLs per tag and for all checks; each URL serves the badge", async () => {
+    const p = await makeProject();
+    await create(p, { name: "a", tags: "prod db@dc1" });
+    const res = await api(p, "/badges/", { ro: true });
+    expect(res.status).toBe(200);
+    const { badges } = await res.json<{ badges: Record<string, Record<string, string>> }>();
+    expect(Object.keys(badges)).toEqual(["db@dc1", "prod", "*"]);
+    expect(Object.keys(badges.prod!)).toEqual(["svg", "svg3", "json", "json3", "shields", "shields3"]);
+    expect(badges["db@dc1"]!.svg).toContain("/db%2540dc1.svg");
+    for (const url of [badges.prod!.json3!, badges["db@dc1"]!.json!, badges["*"]!.shields!]) {
+      const badge = await call(new URL(url).pathname);
+      expect({ url, status: badge.status }).toEqual({ url, status: 200 });
+    }
+    expect(await (await call(new URL(badges.prod!.json3!).pathname)).json()).toEqual({ status: "up", total: 1, grace: 0, down: 0 });
+  });
+});
