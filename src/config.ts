@@ -25,6 +25,8 @@ export interface Config {
   secretKey: string;
   adminToken: string | null;
   allowPrivateIps: boolean;
+  /** Email pings are accepted (and shown in check objects) only when this is set. */
+  pingEmailDomain: string;
 }
 
 export function config(env: Env, origin = ""): Config {
@@ -49,5 +51,6 @@ export function config(env: Env, origin = ""): Config {
     secretKey,
     adminToken: env.ADMIN_TOKEN ? env.ADMIN_TOKEN : null,
     allowPrivateIps: env.INTEGRATIONS_ALLOW_PRIVATE_IPS === "true",
+    pingEmailDomain: env.PING_EMAIL_DOMAIN ?? "",
   };
 }

@@ -30,6 +30,7 @@ function renderOptions(c: C, readonly: boolean) {
     readonly,
     siteRoot: conf.siteRoot,
     pingEndpoint: conf.pingEndpoint,
+    pingEmailDomain: conf.pingEmailDomain,
     now: Date.now(),
   };
 }

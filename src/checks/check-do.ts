@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { config } from "../config";
-import { classifyPing, hasConfirmationLink, normaliseRid, type UrlAction } from "../ping/classify";
+import { classifyEmail, classifyPing, hasConfirmationLink, normaliseRid, type UrlAction } from "../ping/classify";
 import { mirrorSummary, type Summary } from "./catalog";
 import {
   checkConfigSchema,
@@ -39,6 +39,8 @@ export interface PingInput {
   remoteAddr: string | null;
   ua: string;
   body: Uint8Array;
+  /** Email pings: subject and text (plain part plus text of the HTML part) for the email filters. */
+  email?: { subject: string; text: string };
   /** PING_RATE_LIMIT as the Worker read it: pings per 10 s beyond which pings are dropped. */
   rateLimit: number;
   /** Slug pings carry the catalog row, so a check whose DO missed its configure still works. */
@@ -217,7 +219,10 @@ export class CheckDO extends DurableObject<Env> {
     if (now - this.#rate.windowStart >= RATE_WINDOW_MS) this.#rate = { windowStart: now, count: 0 };
     if (++this.#rate.count > input.rateLimit) return "rate_limited";
 
-    let action = classifyPing(cfg, input.action, input.exitStatus, input.method, input.body);
+    let action =
+      input.email === undefined
+        ? classifyPing(cfg, input.action, input.exitStatus, input.method, input.body)
+        : classifyEmail(cfg, input.email.subject, input.email.text);
     const before = this.#st;
     if (before.status === "paused" && cfg.manual_resume) action = "ign";
     const { state, flip } = applyPing(before, action, now, rid, hasConfirmationLink(input.body));

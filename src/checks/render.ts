@@ -13,6 +13,8 @@ export interface RenderOptions {
   readonly: boolean;
   siteRoot: string;
   pingEndpoint: string;
+  /** When set, rw renderings include the check's email ping address. */
+  pingEmailDomain?: string;
   now: number;
 }
 
@@ -48,6 +50,7 @@ export function renderCheck(cfg: CheckConfig, st: CheckState, o: RenderOptions):
     const updateUrl = `${o.siteRoot}/api/v${o.apiVersion}/checks/${cfg.id}`;
     out.uuid = cfg.id;
     out.ping_url = `${o.pingEndpoint}${cfg.id}`;
+    if (o.pingEmailDomain) out.email = `${cfg.id}@${o.pingEmailDomain}`;
     out.update_url = updateUrl;
     out.pause_url = `${updateUrl}/pause`;
     out.resume_url = `${updateUrl}/resume`;

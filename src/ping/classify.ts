@@ -11,10 +11,17 @@ export function matchKeywords(haystack: string, keywords: string): boolean {
     .some((k) => k !== "" && haystack.includes(k));
 }
 
-type FilterFields = Pick<
-  CheckConfig,
-  "methods" | "filter_http_body" | "filter_default_fail" | "start_kw" | "success_kw" | "failure_kw"
->;
+type KeywordFields = Pick<CheckConfig, "filter_default_fail" | "start_kw" | "success_kw" | "failure_kw">;
+type FilterFields = KeywordFields & Pick<CheckConfig, "methods" | "filter_http_body">;
+type EmailFilterFields = KeywordFields & Pick<CheckConfig, "filter_subject" | "filter_body">;
+
+/** Failure keywords win, then success, then start; no match fails only with "default fail". */
+function byKeywords(cfg: KeywordFields, text: string): PingKind {
+  if (matchKeywords(text, cfg.failure_kw)) return "fail";
+  if (matchKeywords(text, cfg.success_kw)) return "success";
+  if (matchKeywords(text, cfg.start_kw)) return "start";
+  return cfg.filter_default_fail ? "fail" : "ign";
+}
 
 /**
  * The action before manual_resume is considered (that rule needs the stored status, so the DO applies it).
@@ -27,17 +34,16 @@ export function classifyPing(
   method: string,
   body: Uint8Array,
 ): PingKind {
-  let action: PingKind = urlAction;
-  if (exitStatus !== null && exitStatus > 0) action = "fail";
   if (cfg.methods === "POST" && method !== "POST") return "ign";
-  if (cfg.filter_http_body) {
-    const text = new TextDecoder().decode(body);
-    if (matchKeywords(text, cfg.failure_kw)) return "fail";
-    if (matchKeywords(text, cfg.success_kw)) return "success";
-    if (matchKeywords(text, cfg.start_kw)) return "start";
-    return cfg.filter_default_fail ? "fail" : "ign";
-  }
-  return action;
+  if (cfg.filter_http_body) return byKeywords(cfg, new TextDecoder().decode(body));
+  return exitStatus !== null && exitStatus > 0 ? "fail" : urlAction;
+}
+
+/** Email pings: a success unless subject and/or body filtering is on (reference §1.9). */
+export function classifyEmail(cfg: EmailFilterFields, subject: string, text: string): PingKind {
+  if (!cfg.filter_subject && !cfg.filter_body) return "success";
+  const parts = [...(cfg.filter_subject ? [subject] : []), ...(cfg.filter_body ? [text] : [])];
+  return byKeywords(cfg, parts.join("\n"));
 }
 
 const RID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

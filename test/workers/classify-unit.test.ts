@@ -1,6 +1,6 @@
 // The pure ping classifier and client-info parsing.
 import { describe, expect, it } from "vitest";
-import { classifyPing, matchKeywords, normaliseRid } from "../../src/ping/classify";
+import { classifyEmail, classifyPing, matchKeywords, normaliseRid } from "../../src/ping/classify";
 import { remoteAddress } from "../../src/ping/client-info";
 import { matchPingRoute } from "../../src/ping/routes";
 
@@ -63,4 +63,18 @@ describe("matchPingRoute", () => {
     expect(matchPingRoute("/ping/key/slug/")).toBeNull();
     expect(matchPingRoute(`/ping/${u.toUpperCase()}`)).toBeNull();
   });
+});
+
+describe("classifyEmail", () => {
+  const kw = { filter_default_fail: false, start_kw: "", success_kw: "OK", failure_kw: "ERROR" };
+  it("is a success when no email filter is on", () =>
+    expect(classifyEmail({ ...kw, filter_subject: false, filter_body: false }, "ERROR", "ERROR")).toBe("success"));
+  it("matches keywords in the subject only when filter_subject is on", () => {
+    expect(classifyEmail({ ...kw, filter_subject: true, filter_body: false }, "backup ERROR", "OK")).toBe("fail");
+    expect(classifyEmail({ ...kw, filter_subject: true, filter_body: false }, "backup", "ERROR")).toBe("ign");
+  });
+  it("matches keywords in the body when filter_body is on", () =>
+    expect(classifyEmail({ ...kw, filter_subject: false, filter_body: true }, "ERROR", "all OK")).toBe("success"));
+  it("fails with default-fail when nothing matches", () =>
+    expect(classifyEmail({ ...kw, filter_default_fail: true, filter_subject: true, filter_body: true }, "x", "y")).toBe("fail"));
 });
