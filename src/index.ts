@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { adminRoutes } from "./admin/routes";
 import { consumeAlerts, consumeDeadLetters, type AlertMessage } from "./alerts/consumer";
+import { openapiRoutes } from "./api/openapi";
 import { managementApi } from "./api/routes";
 import { schedulePreview } from "./api/schedule-preview";
 import { badgeRoutes } from "./badges/routes";
@@ -21,6 +22,7 @@ app.route("/", metricsRoutes);
 app.route("/", badgeRoutes);
 app.route("/admin/v1", adminRoutes);
 app.route("/api/v3", schedulePreview);
+app.route("/api/v3", openapiRoutes);
 for (const version of ["v1", "v2", "v3"]) app.route(`/api/${version}`, managementApi);
 
 export default {

@@ -1,0 +1,161 @@
+// GET /api/v3/openapi.json: the Management API v3, generated from the zod schemas that validate
+// requests (check-spec.ts) and describe responses (response-schemas.ts).
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../http/app-env";
+import { checkSpecSchema } from "./check-spec";
+import {
+  badgeListSchema,
+  channelListSchema,
+  checkListSchema,
+  checkObjectSchema,
+  errorSchema,
+  flipListSchema,
+  pingListSchema,
+} from "./response-schemas";
+
+type Schema = z.ZodType;
+
+const json = (schema: Schema) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any", target: "openapi-3.0" });
+
+const ok = (description: string, schema?: Schema) => ({
+  description,
+  ...(schema === undefined ? {} : { content: { "application/json": { schema: json(schema) } } }),
+});
+
+const errors = {
+  "400": ok("Invalid request", errorSchema),
+  "401": ok("Missing or wrong API key", errorSchema),
+};
+const checkErrors = { ...errors, "403": ok("The check belongs to another project"), "404": ok("No such check") };
+
+const uuidParam = { name: "uuid", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+const keyParam = {
+  name: "unique_key",
+  in: "path",
+  required: true,
+  description: "The check's unique_key (read-only keys see it instead of the uuid)",
+  schema: { type: "string", pattern: "^[A-Za-z0-9]{40}$" },
+};
+const read = [{ apiKey: [] }];
+const body = (schema: Schema) => ({ required: false, content: { "application/json": { schema: json(schema) } } });
+
+function document(serverUrl: string) {
+  return {
+    openapi: "3.0.3",
+    info: {
+      title: "edgechecks Management API",
+      version: "3",
+      description: "Healthchecks-compatible Management API. The same endpoints answer under /api/v1 and /api/v2.",
+    },
+    servers: [{ url: `${serverUrl}/api/v3` }],
+    components: {
+      securitySchemes: { apiKey: { type: "apiKey", in: "header", name: "X-Api-Key" } },
+    },
+    security: read,
+    paths: {
+      "/checks/": {
+        get: {
+          summary: "List checks",
+          parameters: [
+            { name: "tag", in: "query", schema: { type: "array", items: { type: "string" } }, style: "form", explode: true },
+            { name: "slug", in: "query", schema: { type: "string" } },
+          ],
+          responses: { "200": ok("The project's checks", checkListSchema), ...errors },
+        },
+        post: {
+          summary: "Create a check (or update the one matching `unique`)",
+          requestBody: body(checkSpecSchema),
+          responses: {
+            "200": ok("An existing check matched `unique` and was updated", checkObjectSchema),
+            "201": ok("Created", checkObjectSchema),
+            "403": ok("Check limit reached", errorSchema),
+            ...errors,
+          },
+        },
+      },
+      "/checks/{uuid}": {
+        parameters: [uuidParam],
+        get: { summary: "Get a check", responses: { "200": ok("The check", checkObjectSchema), ...checkErrors } },
+        post: {
+          summary: "Update a check (only the fields given)",
+          requestBody: body(checkSpecSchema.omit({ unique: true })),
+          responses: { "200": ok("The updated check", checkObjectSchema), ...checkErrors },
+        },
+        delete: { summary: "Delete a check", responses: { "200": ok("The deleted check", checkObjectSchema), ...checkErrors } },
+      },
+      "/checks/{unique_key}": {
+        parameters: [keyParam],
+        get: { summary: "Get a check by unique_key", responses: { "200": ok("The check", checkObjectSchema), ...checkErrors } },
+      },
+      "/checks/{uuid}/pause": {
+        parameters: [uuidParam],
+        post: { summary: "Pause monitoring", responses: { "200": ok("The paused check", checkObjectSchema), ...checkErrors } },
+      },
+      "/checks/{uuid}/resume": {
+        parameters: [uuidParam],
+        post: {
+          summary: "Resume a paused check",
+          responses: { "200": ok("The resumed check", checkObjectSchema), "409": ok("check is not paused"), ...checkErrors },
+        },
+      },
+      "/checks/{uuid}/pings/": {
+        parameters: [uuidParam],
+        get: { summary: "List pings (read-write key)", responses: { "200": ok("Newest first", pingListSchema), ...checkErrors } },
+      },
+      "/checks/{uuid}/pings/{n}/body": {
+        parameters: [uuidParam, { name: "n", in: "path", required: true, schema: { type: "integer" } }],
+        get: {
+          summary: "A ping's body (read-write key)",
+          responses: { "200": { description: "The body", content: { "text/plain": { schema: { type: "string" } } } }, ...checkErrors },
+        },
+      },
+      "/checks/{uuid}/flips/": {
+        parameters: [
+          uuidParam,
+          { name: "seconds", in: "query", schema: { type: "integer", minimum: 0, maximum: 31536000 } },
+          { name: "start", in: "query", schema: { type: "integer", minimum: 0, maximum: 10000000000 } },
+          { name: "end", in: "query", schema: { type: "integer", minimum: 0, maximum: 10000000000 } },
+        ],
+        get: { summary: "List status changes", responses: { "200": ok("Newest first", flipListSchema), ...checkErrors } },
+      },
+      "/checks/{unique_key}/flips/": {
+        parameters: [keyParam],
+        get: { summary: "List status changes by unique_key", responses: { "200": ok("Newest first", flipListSchema), ...checkErrors } },
+      },
+      "/channels/": {
+        get: { summary: "List channels (read-write key)", responses: { "200": ok("The project's channels", channelListSchema), ...errors } },
+      },
+      "/badges/": {
+        get: { summary: "Badge URLs per tag", responses: { "200": ok("Badge URLs", badgeListSchema), ...errors } },
+      },
+      "/status/": {
+        get: {
+          summary: "Readiness",
+          security: [],
+          responses: { "200": { description: "OK", content: { "text/plain": { schema: { type: "string" } } } } },
+        },
+      },
+      "/schedule-preview": {
+        get: {
+          summary: "Next fire times of a cron or OnCalendar expression",
+          security: [],
+          parameters: [
+            { name: "schedule", in: "query", required: true, schema: { type: "string", maxLength: 100 } },
+            { name: "tz", in: "query", schema: { type: "string", default: "UTC" } },
+            { name: "after", in: "query", schema: { type: "string", format: "date-time" } },
+            { name: "n", in: "query", schema: { type: "integer", minimum: 1, maximum: 50, default: 10 } },
+          ],
+          responses: {
+            "200": { description: "Fire times" },
+            "400": ok("Invalid input", errorSchema),
+            "429": ok("Rate limited", errorSchema),
+          },
+        },
+      },
+    },
+  };
+}
+
+export const openapiRoutes = new Hono<AppEnv>();
+openapiRoutes.get("/openapi.json", (c) => c.json(document(new URL(c.req.url).origin), 200, { "Access-Control-Allow-Origin": "*" }));

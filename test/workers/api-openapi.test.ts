@@ -1,0 +1,70 @@
+// The OpenAPI document is generated from the request schemas, and real responses match the
+// response schemas it is generated from.
+import { describe, expect, it } from "vitest";
+import { checkSpecSchema } from "../../src/api/check-spec";
+import {
+  badgeListSchema,
+  channelListSchema,
+  checkListSchema,
+  checkObjectSchema,
+  flipListSchema,
+  pingListSchema,
+} from "../../src/api/response-schemas";
+import { call, makeProject } from "./helpers";
+
+type Doc = { openapi: string; paths: Record<string, Record<string, any>> };
+
+describe("GET /api/v3/openapi.json", () => {
+  it("describes every v3 endpoint", async () => {
+    const res = await call("/api/v3/openapi.json");
+    expect(res.status).toBe(200);
+    const doc = await res.json<Doc>();
+    expect(doc.openapi).toBe("3.0.3");
+    expect(Object.keys(doc.paths).sort()).toEqual(
+      [
+        "/badges/",
+        "/channels/",
+        "/checks/",
+        "/checks/{unique_key}",
+        "/checks/{unique_key}/flips/",
+        "/checks/{uuid}",
+        "/checks/{uuid}/flips/",
+        "/checks/{uuid}/pause",
+        "/checks/{uuid}/pings/",
+        "/checks/{uuid}/pings/{n}/body",
+        "/checks/{uuid}/resume",
+        "/schedule-preview",
+        "/status/",
+      ].sort(),
+    );
+  });
+
+  it("takes the create body from the schema that validates it", async () => {
+    const doc = await (await call("/api/v3/openapi.json")).json<Doc>();
+    const schema = doc.paths["/checks/"]!.post.requestBody.content["application/json"].schema;
+    expect(Object.keys(schema.properties).sort()).toEqual(Object.keys(checkSpecSchema.shape).sort());
+    expect(schema.properties.timeout).toMatchObject({ minimum: 60, maximum: 31536000 });
+    expect(schema.properties.methods.enum).toEqual(["", "POST"]);
+  });
+});
+
+describe("responses match the documented schemas", () => {
+  it("for every endpoint, with read-write and read-only keys", async () => {
+    const p = await makeProject();
+    const h = { "X-Api-Key": p.api_key };
+    const ro = { "X-Api-Key": p.api_key_readonly };
+    const created = await (
+      await call("/api/v3/checks/", { method: "POST", headers: h, body: JSON.stringify({ name: "a", tags: "t", schedule: "0 * * * *" }) })
+    ).json<{ uuid: string }>();
+    checkObjectSchema.parse(created);
+    await call(`/ping/${created.uuid}/start`);
+    await call(`/ping/${created.uuid}`, { method: "POST", body: "x" });
+    checkListSchema.parse(await (await call("/api/v3/checks/", { headers: h })).json());
+    checkListSchema.parse(await (await call("/api/v3/checks/", { headers: ro })).json());
+    checkObjectSchema.parse(await (await call(`/api/v1/checks/${created.uuid}`, { headers: h })).json());
+    pingListSchema.parse(await (await call(`/api/v3/checks/${created.uuid}/pings/`, { headers: h })).json());
+    flipListSchema.parse(await (await call(`/api/v3/checks/${created.uuid}/flips/`, { headers: h })).json());
+    channelListSchema.parse(await (await call("/api/v3/channels/", { headers: h })).json());
+    badgeListSchema.parse(await (await call("/api/v3/badges/", { headers: ro })).json());
+  });
+});
