@@ -10,6 +10,7 @@ import { sweep } from "./checks/sweeper";
 import type { AppEnv } from "./http/app-env";
 import { errorResponse } from "./http/errors";
 import { metricsRoutes } from "./metrics/routes";
+import { handleEmail } from "./ping/email";
 import { pingRoutes } from "./ping/routes";
 
 export { CheckDO } from "./checks/check-do";
@@ -30,6 +31,9 @@ export default {
   async queue(batch: MessageBatch<AlertMessage>, env: Env): Promise<void> {
     if (batch.queue.endsWith("-dlq")) await consumeDeadLetters(batch);
     else await consumeAlerts(batch, env);
+  },
+  async email(message: ForwardableEmailMessage, env: Env, _ctx: ExecutionContext): Promise<void> {
+    await handleEmail(message, env);
   },
   async scheduled(controller: ScheduledController, env: Env): Promise<void> {
     const report = await sweep(env, controller.scheduledTime);

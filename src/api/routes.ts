@@ -1,5 +1,5 @@
 // The Management API, mounted at /api/v1, /api/v2 and /api/v3 (reference API §1).
-import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { Hono, type Context } from "hono";
 import { checkStub, configureFromRow, removeCheck, rowToConfig, type CheckRow } from "../checks/catalog";
@@ -9,11 +9,12 @@ import { renderCheck } from "../checks/render";
 import { stateFromRow } from "../checks/summary-status";
 import { config } from "../config";
 import { badgeUrls, type BadgeUrls } from "../badges/signature";
-import { channels, checks, projects } from "../db/schema";
+import { channels, checkChannels, checks, projects } from "../db/schema";
 import { HttpError } from "../http/errors";
 import { parseBody } from "../http/validate";
 import { applySpec } from "./apply-spec";
 import { cors, requireRead, requireWrite, type ApiEnv } from "./auth";
+import { channelCreateSchema, channelUpdateSchema, isChannelKind } from "./channel-spec";
 import { resolveChannels } from "./channels";
 import { checkSpecSchema } from "./check-spec";
 import { createOrMatch } from "./create-check";
@@ -98,9 +99,13 @@ async function updateCheck(c: C, row: CheckRow, body: Record<string, unknown>): 
       ...channelIds.map((ch) => c.env.DB.prepare("INSERT INTO check_channels (check_id, channel_id) VALUES (?, ?)").bind(row.id, ch)),
     ]);
   }
-  const assigned = channelIds ?? (await currentChannels(c.env, row.id));
-  await configureFromRow(c.env, next, assigned, new URL(c.req.url).origin);
+  await reconfigure(c.env, next, new URL(c.req.url).origin, channelIds);
   return viewOf(c, row.id);
+}
+
+/** Hands a check's catalog row and its channels (re-read unless given) to its DO. */
+export async function reconfigure(env: Env, row: CheckRow, origin: string, channelIds?: string[]): Promise<void> {
+  await configureFromRow(env, row, channelIds ?? (await currentChannels(env, row.id)), origin);
 }
 
 async function currentChannels(env: Env, checkId: string): Promise<string[]> {
@@ -214,7 +219,7 @@ managementApi.get("/checks/:key{[A-Za-z0-9]{40}}/flips/", requireRead, async (c)
 managementApi.use("/checks/:uuid/flips/", cors("GET"));
 managementApi.get("/checks/:uuid/flips/", requireRead, async (c) => flipsOf(c, await ownCheck(c)));
 
-managementApi.use("/channels/", cors("GET"));
+managementApi.use("/channels/", cors("GET, POST"));
 managementApi.get("/channels/", requireWrite, async (c) => {
   const rows = await drizzle(c.env.DB)
     .select({ id: channels.id, name: channels.name, kind: channels.kind })
@@ -224,6 +229,108 @@ managementApi.get("/channels/", requireWrite, async (c) => {
     .all();
   return c.json({ channels: rows });
 });
+
+/** A channel of the key's project by id; anything else (malformed, unknown, another project's) is 404. */
+async function ownChannel(c: C) {
+  const id = c.req.param("id") ?? "";
+  if (!UUID.test(id)) throw new HttpError(404, "not found");
+  const row = await drizzle(c.env.DB)
+    .select()
+    .from(channels)
+    .where(and(eq(channels.id, id), eq(channels.project_id, c.get("projectId"))))
+    .get();
+  if (row === undefined) throw new HttpError(404, "not found");
+  return row;
+}
+
+/** A group's members must be non-group channels of the same project. */
+async function checkGroupMembers(env: Env, projectId: string, members: string): Promise<void> {
+  const { results } = await env.DB.prepare("SELECT id, kind FROM channels WHERE project_id = ?")
+    .bind(projectId)
+    .all<{ id: string; kind: string }>();
+  const kinds = new Map(results.map((r) => [r.id, r.kind]));
+  for (const id of members.split(",")) {
+    const kind = kinds.get(id);
+    if (kind === undefined) throw new HttpError(400, `json validation error: value refers to ${id}, which is not a channel of this project`);
+    if (kind === "group") throw new HttpError(400, `json validation error: value refers to ${id}, which is a group`);
+  }
+}
+
+const channelSummary = (r: { id: string; name: string; kind: string }) => ({ id: r.id, name: r.name, kind: r.kind });
+
+managementApi.post("/channels/", requireWrite, async (c) => {
+  const spec = parseBody(channelCreateSchema, c.get("body"));
+  const projectId = c.get("projectId");
+  if (spec.kind === "group") await checkGroupMembers(c.env, projectId, spec.value as string);
+  const row = { id: crypto.randomUUID(), project_id: projectId, name: spec.name, kind: spec.kind, value: JSON.stringify(spec.value), created: Date.now() };
+  await drizzle(c.env.DB).insert(channels).values(row);
+  return c.json(channelSummary(row), 201);
+});
+
+managementApi.use("/channels/:id", cors("POST, DELETE"));
+managementApi.post("/channels/:id", requireWrite, async (c) => {
+  const row = await ownChannel(c);
+  if (!isChannelKind(row.kind)) throw new HttpError(400, "json validation error: kind cannot be edited through the API");
+  const spec = parseBody(channelUpdateSchema(row.kind), c.get("body"));
+  if (row.kind === "group" && spec.value !== undefined) await checkGroupMembers(c.env, row.project_id, spec.value as string);
+  const changes = {
+    ...(spec.name === undefined ? {} : { name: spec.name }),
+    // A new configuration gets a fresh start: a channel disabled after a permanent error is enabled again.
+    ...(spec.value === undefined ? {} : { value: JSON.stringify(spec.value), disabled: false, last_error: "" }),
+  };
+  if (Object.keys(changes).length === 0) return c.json(channelSummary(row));
+  const next = await drizzle(c.env.DB)
+    .update(channels)
+    .set(changes)
+    .where(and(eq(channels.id, row.id), eq(channels.project_id, row.project_id)))
+    .returning()
+    .get();
+  if (next === undefined) throw new HttpError(404, "not found");
+  return c.json(channelSummary(next));
+});
+
+managementApi.delete("/channels/:id", requireWrite, async (c) => {
+  const row = await ownChannel(c);
+  const db = drizzle(c.env.DB);
+  // Groups of the project that list this channel lose it.
+  const groups = await db
+    .select({ id: channels.id, value: channels.value })
+    .from(channels)
+    .where(and(eq(channels.project_id, row.project_id), eq(channels.kind, "group")))
+    .all();
+  const groupUpdates = groups.flatMap((g) => {
+    const members = parseGroupValue(g.value);
+    const kept = members.filter((m) => m !== row.id);
+    if (g.id === row.id || kept.length === members.length) return [];
+    return [db.update(channels).set({ value: JSON.stringify(kept.join(",")) }).where(eq(channels.id, g.id))];
+  });
+  // Each affected check's DO keeps its channel list in its configuration: bump their catalog
+  // versions (so each DO applies the new list after any earlier update) in the same batch that
+  // drops the assignments, then configure them again.
+  const assignedChecks = db.select({ id: checkChannels.check_id }).from(checkChannels).where(eq(checkChannels.channel_id, row.id));
+  const [affected] = await db.batch([
+    db
+      .update(checks)
+      .set({ version: sql`${checks.version} + 1` })
+      .where(and(inArray(checks.id, assignedChecks), eq(checks.project_id, row.project_id), isNull(checks.deleted_at)))
+      .returning(),
+    db.delete(checkChannels).where(eq(checkChannels.channel_id, row.id)),
+    db.delete(channels).where(and(eq(channels.id, row.id), eq(channels.project_id, row.project_id))),
+    ...groupUpdates,
+  ]);
+  const origin = new URL(c.req.url).origin;
+  await Promise.all(affected.map((check) => reconfigure(c.env, check, origin)));
+  return c.json(channelSummary(row));
+});
+
+function parseGroupValue(stored: string): string[] {
+  try {
+    const v: unknown = JSON.parse(stored);
+    return typeof v === "string" && v !== "" ? v.split(",") : [];
+  } catch {
+    return [];
+  }
+}
 
 managementApi.use("/badges/", cors("GET"));
 managementApi.get("/badges/", requireRead, async (c) => {
