@@ -3,6 +3,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../http/app-env";
+import { CHANNEL_KINDS, CHANNEL_VALUE_SCHEMAS } from "./channel-spec";
 import { checkSpecSchema } from "./check-spec";
 import {
   badgeListSchema,
@@ -38,6 +39,18 @@ const keyParam = {
   schema: { type: "string", pattern: "^[A-Za-z0-9]{40}$" },
 };
 const read = [{ apiKey: [] }];
+
+/** One alternative per channel kind, each with the value schema that validates it. */
+const channelCreateBody = z.union(
+  CHANNEL_KINDS.map((kind) =>
+    z.object({ name: z.string().max(100).optional(), kind: z.literal(kind), value: CHANNEL_VALUE_SCHEMAS[kind] as z.ZodType }),
+  ),
+);
+const channelUpdateBody = z.object({
+  name: z.string().max(100).optional(),
+  value: z.union(CHANNEL_KINDS.map((kind) => CHANNEL_VALUE_SCHEMAS[kind] as z.ZodType)).optional(),
+});
+const channelSummary = z.object({ id: z.uuid(), name: z.string(), kind: z.enum(CHANNEL_KINDS) });
 const body = (schema: Schema) => ({ required: false, content: { "application/json": { schema: json(schema) } } });
 
 function document(serverUrl: string) {
@@ -125,6 +138,23 @@ function document(serverUrl: string) {
       },
       "/channels/": {
         get: { summary: "List channels (read-write key)", responses: { "200": ok("The project's channels", channelListSchema), ...errors } },
+        post: {
+          summary: "Create a channel (beyond Healthchecks)",
+          requestBody: { ...body(channelCreateBody), required: true },
+          responses: { "201": ok("Created", channelSummary), ...errors },
+        },
+      },
+      "/channels/{id}": {
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+        post: {
+          summary: "Rename a channel or replace its value (its kind stays)",
+          requestBody: body(channelUpdateBody),
+          responses: { "200": ok("The channel", channelSummary), "404": ok("No such channel in this project"), ...errors },
+        },
+        delete: {
+          summary: "Delete a channel (it is detached from its checks and groups)",
+          responses: { "200": ok("The deleted channel", channelSummary), "404": ok("No such channel in this project"), ...errors },
+        },
       },
       "/badges/": {
         get: { summary: "Badge URLs per tag", responses: { "200": ok("Badge URLs", badgeListSchema), ...errors } },

@@ -1,6 +1,7 @@
 // The OpenAPI document is generated from the request schemas, and real responses match the
 // response schemas it is generated from.
 import { describe, expect, it } from "vitest";
+import { CHANNEL_KINDS } from "../../src/api/channel-spec";
 import { checkSpecSchema } from "../../src/api/check-spec";
 import {
   badgeListSchema,
@@ -24,6 +25,7 @@ describe("GET /api/v3/openapi.json", () => {
       [
         "/badges/",
         "/channels/",
+        "/channels/{id}",
         "/checks/",
         "/checks/{unique_key}",
         "/checks/{unique_key}/flips/",
@@ -45,6 +47,15 @@ describe("GET /api/v3/openapi.json", () => {
     expect(Object.keys(schema.properties).sort()).toEqual(Object.keys(checkSpecSchema.shape).sort());
     expect(schema.properties.timeout).toMatchObject({ minimum: 60, maximum: 31536000 });
     expect(schema.properties.methods.enum).toEqual(["", "POST"]);
+  });
+});
+
+describe("channels in the document", () => {
+  it("offers one create body per channel kind, from the validating schemas", async () => {
+    const doc = await (await call("/api/v3/openapi.json")).json<Doc>();
+    const schema = doc.paths["/channels/"]!.post.requestBody.content["application/json"].schema;
+    const kinds = (schema.anyOf ?? schema.oneOf).map((alt: any) => alt.properties.kind.enum?.[0] ?? alt.properties.kind.const);
+    expect(kinds.sort()).toEqual([...CHANNEL_KINDS].sort());
   });
 });
 
