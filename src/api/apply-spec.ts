@@ -1,5 +1,5 @@
 // How a validated create/update request changes a check (Healthchecks' _update rules), as pure code.
-import type { CheckRow } from "../checks/catalog";
+import type { CheckFields } from "../checks/catalog";
 import { guessKind } from "../checks/schedule/index";
 import type { CheckSpec } from "./check-spec";
 
@@ -14,28 +14,6 @@ export function slugify(value: string): string {
     .replace(/[-\s]+/g, "-")
     .replace(/^[-_]+|[-_]+$/g, "");
 }
-
-export type CheckFields = Pick<
-  CheckRow,
-  | "name"
-  | "slug"
-  | "tags"
-  | "desc"
-  | "kind"
-  | "timeout"
-  | "grace"
-  | "schedule"
-  | "tz"
-  | "filter_subject"
-  | "filter_body"
-  | "filter_http_body"
-  | "filter_default_fail"
-  | "start_kw"
-  | "success_kw"
-  | "failure_kw"
-  | "methods"
-  | "manual_resume"
->;
 
 const COPIED = [
   "tags",

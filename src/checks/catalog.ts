@@ -8,30 +8,31 @@ import type { CheckConfigInput, StoredStatus } from "./model";
 
 export type CheckRow = typeof checks.$inferSelect;
 
-/** Fields a caller may set when creating a check; everything else takes Healthchecks' defaults. */
-export type NewCheckFields = Partial<
-  Pick<
-    CheckRow,
-    | "name"
-    | "slug"
-    | "tags"
-    | "desc"
-    | "kind"
-    | "timeout"
-    | "grace"
-    | "schedule"
-    | "tz"
-    | "filter_subject"
-    | "filter_body"
-    | "filter_http_body"
-    | "filter_default_fail"
-    | "start_kw"
-    | "success_kw"
-    | "failure_kw"
-    | "methods"
-    | "manual_resume"
-  >
+/** The check fields a user sets (Healthchecks' check settings). */
+export type CheckFields = Pick<
+  CheckRow,
+  | "name"
+  | "slug"
+  | "tags"
+  | "desc"
+  | "kind"
+  | "timeout"
+  | "grace"
+  | "schedule"
+  | "tz"
+  | "filter_subject"
+  | "filter_body"
+  | "filter_http_body"
+  | "filter_default_fail"
+  | "start_kw"
+  | "success_kw"
+  | "failure_kw"
+  | "methods"
+  | "manual_resume"
 >;
+
+/** Fields a caller may set when creating a check; everything else takes Healthchecks' defaults. */
+export type NewCheckFields = Partial<CheckFields>;
 
 export const checkStub = (env: Env, id: string) => env.CHECKS.get(env.CHECKS.idFromName(id));
 

@@ -1,18 +1,10 @@
 // Channels in the Management API (an edgechecks extension): create, update, delete, validation.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, makeProject, view, type TestProject } from "./helpers";
+import { api, call, makeProject, view, type TestProject } from "./helpers";
 
 type Json = Record<string, unknown>;
 
-function api(project: TestProject | string, path: string, init: { method?: string; body?: unknown; v?: 1 | 2 | 3; ro?: boolean } = {}) {
-  const key = typeof project === "string" ? project : init.ro ? project.api_key_readonly : project.api_key;
-  return call(`/api/v${init.v ?? 3}${path}`, {
-    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-    headers: { "X-Api-Key": key, "Content-Type": "application/json" },
-    body: init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body),
-  });
-}
 
 async function createChannel(p: TestProject, body: Json): Promise<Json> {
   const res = await api(p, "/channels/", { body });

@@ -1,18 +1,10 @@
 // Management API v1/v2/v3 (reference API §1), through the Worker's HTTP interface.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { call, fetchWithVars, makeCheck, makeProject, patchState, type TestProject } from "./helpers";
+import { api, call, fetchWithVars, makeCheck, makeProject, patchState, type TestProject } from "./helpers";
 
 type Json = Record<string, unknown>;
 
-function api(project: TestProject | string, path: string, init: { method?: string; body?: unknown; v?: 1 | 2 | 3; ro?: boolean } = {}) {
-  const key = typeof project === "string" ? project : init.ro ? project.api_key_readonly : project.api_key;
-  return call(`/api/v${init.v ?? 3}${path}`, {
-    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
-    headers: { "X-Api-Key": key, "Content-Type": "application/json" },
-    body: init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body),
-  });
-}
 
 async function create(project: TestProject, body: Json, v: 1 | 2 | 3 = 3): Promise<Json> {
   const res = await api(project, "/checks/", { body, v });

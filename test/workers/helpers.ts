@@ -19,6 +19,20 @@ export function call(path: string, init: RequestInit = {}): Promise<Response> {
   return exports.default.fetch(new Request(`http://localhost${path}`, init));
 }
 
+/** A Management API request with the project's read-write key (or read-only with `ro`, or a raw key). */
+export function api(
+  project: TestProject | string,
+  path: string,
+  init: { method?: string; body?: unknown; v?: 1 | 2 | 3; ro?: boolean } = {},
+): Promise<Response> {
+  const key = typeof project === "string" ? project : init.ro ? project.api_key_readonly : project.api_key;
+  return call(`/api/v${init.v ?? 3}${path}`, {
+    method: init.method ?? (init.body === undefined ? "GET" : "POST"),
+    headers: { "X-Api-Key": key, "Content-Type": "application/json" },
+    body: init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body),
+  });
+}
+
 export async function makeProject(name = "test"): Promise<TestProject> {
   const res = await call("/admin/v1/projects", { method: "POST", headers: ADMIN, body: JSON.stringify({ name }) });
   if (res.status !== 201) throw new Error(`project creation failed: ${res.status} ${await res.text()}`);
