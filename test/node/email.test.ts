@@ -1,37 +1,15 @@
 // Email pings end to end: a real `npm start` instance with PING_EMAIL_DOMAIN set receives raw
 // messages through wrangler's local Email Routing endpoint (POST /cdn-cgi/handler/email), and
 // the Management API shows the recorded pings.
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import net from "node:net";
-import os from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Instance, createProject, request as requestTo, startInstance, waitUntilServing } from "./instance";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const ADMIN_TOKEN = "t0ken";
 const DOMAIN = "hc.example.com";
-const READY_TIMEOUT_MS = 90_000;
 
-const persistDir = mkdtempSync(path.join(os.tmpdir(), "edgechecks-email-"));
-let child: ChildProcess | undefined;
-let port = 0;
-let output = "";
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port: p } = server.address() as net.AddressInfo;
-      server.close(() => resolve(p));
-    });
-  });
-}
+let instance: Instance;
 
 function request(pathname: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(`http://127.0.0.1:${port}${pathname}`, { ...init, signal: AbortSignal.timeout(15_000) });
+  return requestTo(instance, pathname, init);
 }
 
 function json(body: unknown, headers: Record<string, string>): RequestInit {
@@ -62,68 +40,17 @@ function message(to: string, subject: string, body: string): string {
 }
 
 beforeAll(async () => {
-  port = await freePort();
-  const inspectorPort = await freePort();
-  child = spawn(
-    process.execPath,
-    [
-      "scripts/start.mjs",
-      "--port", String(port),
-      "--persist-to", persistDir,
-      "--inspector-port", String(inspectorPort),
-      "--no-cron",
-      "--var", `ADMIN_TOKEN:${ADMIN_TOKEN}`,
-      "--var", `PING_EMAIL_DOMAIN:${DOMAIN}`,
-    ],
-    {
-      cwd: ROOT,
-      detached: true, // its own process group, so the whole tree can be stopped
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false" },
-    },
-  );
-  const keep = (chunk: Buffer) => {
-    output = (output + chunk.toString()).slice(-20_000);
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`npm start exited early:\n${output}`);
-    try {
-      const res = await request("/api/v3/status/");
-      await res.arrayBuffer();
-      break;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`npm start did not serve in time:\n${output}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
+  instance = await startInstance({ cron: false, vars: { PING_EMAIL_DOMAIN: DOMAIN } });
+  await (await waitUntilServing(instance, "/api/v3/status/")).arrayBuffer();
 });
 
 afterAll(async () => {
-  if (child?.pid !== undefined && child.exitCode === null) {
-    const exited = new Promise((resolve) => child!.once("exit", resolve));
-    try {
-      process.kill(-child.pid, "SIGTERM");
-    } catch {
-      // already gone
-    }
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 20_000))]);
-    try {
-      process.kill(-child.pid, "SIGKILL");
-    } catch {
-      // stopped
-    }
-  }
-  rmSync(persistDir, { recursive: true, force: true });
+  await instance?.stop();
 });
 
 describe("email pings through wrangler's local email endpoint", () => {
   it("records a ping for <uuid>@domain and <ping_key>+<slug>@domain, and rejects unknown recipients", async () => {
-    const created = await request("/admin/v1/projects", json({ name: "email" }, { Authorization: `Bearer ${ADMIN_TOKEN}` }));
-    expect(created.status, await created.clone().text()).toBe(201);
-    const project = (await created.json()) as { api_key: string; ping_key: string };
+    const project = await createProject(instance, "email");
     const api = { "X-Api-Key": project.api_key };
 
     const check = await request(
@@ -136,7 +63,7 @@ describe("email pings through wrangler's local email endpoint", () => {
     expect(email).toBe(`${uuid}@${DOMAIN}`);
 
     const first = await sendEmail("cron@box.example.org", email!, message(email!, "Backup SUCCESS", "all =E2=9C=94"));
-    expect(first.status, `${await first.clone().text()}\n${output}`).toBe(200);
+    expect(first.status, `${await first.clone().text()}\n${instance.log()}`).toBe(200);
 
     const bySlug = `${project.ping_key}+mailed@${DOMAIN}`;
     const second = await sendEmail("cron@box.example.org", bySlug, message(bySlug, "=?utf-8?q?Backup_FAIL?=", "oops"));

@@ -1,18 +1,12 @@
 // The metrics text passes `promtool check metrics` (Debian package `prometheus`): first the
 // renderer's output for tricky labels, then a real instance's /projects/<uuid>/metrics/<ro key>.
 // The only findings allowed are the two gauges whose Healthchecks names end in "_total".
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import net from "node:net";
-import os from "node:os";
+import { spawnSync } from "node:child_process";
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { renderMetrics } from "../../src/metrics/prometheus";
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const ADMIN_TOKEN = "promtool-t0ken";
-const READY_TIMEOUT_MS = 90_000;
+import { type Instance, createProject, request, startInstance, waitUntilServing } from "./instance";
 
 const PROMTOOL = [...(process.env.PATH ?? "").split(":").filter(Boolean), "/usr/bin"]
   .map((dir) => path.join(dir, "promtool"))
@@ -44,81 +38,11 @@ function expectOnlyTotalFindings(text: string) {
   expect(status, output).toBe(3);
 }
 
-// ---- a real instance (scripts/start.mjs), as in start.test.ts ----------------------------
-
-let driver: { child: ChildProcess; pid: number; port: number; log: () => string; exited: () => boolean } | null = null;
-const persistDir = mkdtempSync(path.join(os.tmpdir(), "edgechecks-promtool-"));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function start(): Promise<NonNullable<typeof driver>> {
-  const port = await freePort();
-  const inspectorPort = await freePort();
-  const args = ["scripts/start.mjs", "--port", String(port), "--persist-to", persistDir, "--inspector-port", String(inspectorPort)];
-  args.push("--var", `ADMIN_TOKEN:${ADMIN_TOKEN}`, "--no-cron");
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false" },
-  });
-  let log = "";
-  let done = false;
-  const keep = (chunk: Buffer) => (log = (log + chunk.toString()).slice(-20_000));
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  child.once("exit", () => (done = true));
-  if (child.pid === undefined) throw new Error("could not spawn scripts/start.mjs");
-  driver = { child, pid: child.pid, port, log: () => log, exited: () => done };
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    if (done) throw new Error(`scripts/start.mjs exited before serving:\n${log}`);
-    try {
-      await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(5_000) });
-      return driver;
-    } catch {
-      if (Date.now() > deadline) throw new Error(`not serving after ${READY_TIMEOUT_MS} ms:\n${log}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  }
-}
-
-function groupAlive(pgid: number): boolean {
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      const [state, , pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      if (Number(pgrp) === pgid && state !== "Z") return true;
-    } catch {
-      // ended while we looked
-    }
-  }
-  return false;
-}
+let instance: Instance | undefined;
 
 afterAll(async () => {
-  if (driver !== null && groupAlive(driver.pid)) {
-    try {
-      process.kill(-driver.pid, "SIGTERM");
-    } catch {
-      // already gone
-    }
-    const deadline = Date.now() + 20_000;
-    while (groupAlive(driver.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-    if (groupAlive(driver.pid)) process.kill(-driver.pid, "SIGKILL");
-  }
-  rmSync(persistDir, { recursive: true, force: true });
-}, 30_000);
+  await instance?.stop();
+});
 
 describe("promtool check metrics", () => {
   it.skipIf(!PROMTOOL)(`accepts the renderer's output, escapes included${SKIP_NOTE}`, () => {
@@ -135,17 +59,12 @@ describe("promtool check metrics", () => {
   it.skipIf(!PROMTOOL)(
     `accepts /projects/<uuid>/metrics/<ro key> of a running instance${SKIP_NOTE}`,
     async () => {
-      const d = await start();
-      const base = `http://127.0.0.1:${d.port}`;
-      const req = (p: string, init: RequestInit = {}) => fetch(`${base}${p}`, { ...init, signal: AbortSignal.timeout(15_000) });
+      const d = await startInstance({ cron: false });
+      instance = d;
+      await waitUntilServing(d);
+      const req = (p: string, init: RequestInit = {}) => request(d, p, init);
 
-      const created = await req("/admin/v1/projects", {
-        method: "POST",
-        headers: { Authorization: `Bearer ${ADMIN_TOKEN}`, "Content-Type": "application/json" },
-        body: JSON.stringify({ name: "promtool" }),
-      });
-      expect(created.status, d.log()).toBe(201);
-      const project = (await created.json()) as { id: string; api_key: string; api_key_readonly: string; ping_key: string };
+      const project = await createProject(d, "promtool");
 
       // Checks in several states, created through slug pings (always available).
       const ping = async (slug: string, suffix = "") => {

@@ -1,139 +1,33 @@
 // Proves scripts/start.mjs (`npm start`): it builds the UI, applies the D1 migrations into
 // the persist folder, serves the Worker, keeps state across restarts, and stopping it
 // (its process group, or the driver alone) leaves no process and no listening port behind.
-import { type ChildProcess, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import {
+  type Instance,
+  ROOT,
+  STOP_TIMEOUT_MS,
+  adminFetch,
+  createProject,
+  poll,
+  processesInGroup,
+  startInstance,
+  waitUntilServing,
+} from "./instance";
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const ADMIN_TOKEN = "t0ken";
-const READY_TIMEOUT_MS = 90_000;
-const STOP_TIMEOUT_MS = 20_000;
-
-type Driver = {
-  child: ChildProcess;
-  pid: number;
-  port: number;
-  output: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  hasExited: () => boolean;
-};
-
-const started: Driver[] = [];
+const started: Instance[] = [];
+// Shared by both tests: the second one restarts on the first one's state.
 const persistDir = mkdtempSync(path.join(os.tmpdir(), "edgechecks-start-"));
 const projectName = `persisted-${randomUUID().slice(0, 8)}`;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function startDriver(): Promise<Driver> {
-  const port = await freePort();
-  const inspectorPort = await freePort();
-  const args = [
-    "scripts/start.mjs",
-    "--port", String(port),
-    "--persist-to", persistDir,
-    "--inspector-port", String(inspectorPort),
-    "--var", `ADMIN_TOKEN:${ADMIN_TOKEN}`,
-  ];
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    // Leads its own process group (and session), like `setsid npm start`.
-    detached: true,
-    stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false" },
-  });
-  let log = "";
-  const keep = (chunk: Buffer) => {
-    log = (log + chunk.toString()).slice(-20_000);
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  let done = false;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.once("exit", (code, signal) => {
-      done = true;
-      resolve({ code, signal });
-    });
-  });
-  if (child.pid === undefined) throw new Error("could not spawn the driver");
-  const driver: Driver = {
-    child,
-    pid: child.pid,
-    port,
-    output: () => log,
-    exited,
-    hasExited: () => done,
-  };
+async function startDriver(): Promise<Instance> {
+  const driver = await startInstance({ persistDir });
   started.push(driver);
   return driver;
-}
-
-/** Poll `probe` until it returns a value other than undefined, or fail at the deadline. */
-async function poll<T>(
-  what: string,
-  timeoutMs: number,
-  probe: () => Promise<T | undefined> | T | undefined,
-  context: () => string = () => "",
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${context()}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-}
-
-async function waitUntilServing(driver: Driver): Promise<Response> {
-  return poll(
-    `http://127.0.0.1:${driver.port}/ to answer`,
-    READY_TIMEOUT_MS,
-    async () => {
-      if (driver.hasExited()) {
-        throw new Error(`the driver exited before serving:\n${driver.output()}`);
-      }
-      try {
-        return await fetch(`http://127.0.0.1:${driver.port}/`, { signal: AbortSignal.timeout(5_000) });
-      } catch {
-        return undefined;
-      }
-    },
-    driver.output,
-  );
-}
-
-/** Live (non-zombie) processes whose process group is `pgid`. */
-function processesInGroup(pgid: number): string[] {
-  const found: string[] = [];
-  for (const name of readdirSync("/proc")) {
-    if (!/^\d+$/.test(name)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${name}/stat`, "utf8");
-    } catch {
-      continue; // ended while we looked
-    }
-    const close = stat.lastIndexOf(")");
-    const [state, , pgrp] = stat.slice(close + 2).split(" ");
-    if (Number(pgrp) === pgid && state !== "Z") found.push(`${name} ${stat.slice(0, close + 1)}`);
-  }
-  return found;
 }
 
 function acceptsConnections(port: number): Promise<boolean> {
@@ -153,8 +47,8 @@ function acceptsConnections(port: number): Promise<boolean> {
 }
 
 /** After a stop signal: the driver exits, its whole group is gone, the port is closed. */
-async function expectFullyStopped(driver: Driver): Promise<void> {
-  await poll("the driver to exit", STOP_TIMEOUT_MS, () => (driver.hasExited() ? true : undefined), driver.output);
+async function expectFullyStopped(driver: Instance): Promise<void> {
+  await poll("the driver to exit", STOP_TIMEOUT_MS, () => (driver.exited() ? true : undefined), driver.log);
   await poll(
     `no process left in group ${driver.pid}`,
     STOP_TIMEOUT_MS,
@@ -179,29 +73,9 @@ function findDirs(root: string, name: string): string[] {
   return out;
 }
 
-function adminFetch(driver: Driver, pathname: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(`http://127.0.0.1:${driver.port}${pathname}`, {
-    ...init,
-    headers: {
-      Authorization: `Bearer ${ADMIN_TOKEN}`,
-      "Content-Type": "application/json",
-      ...(init.headers as Record<string, string> | undefined),
-    },
-    signal: AbortSignal.timeout(15_000),
-  });
-}
-
-afterAll(() => {
+afterAll(async () => {
   // Whatever a failed test left running.
-  for (const driver of started) {
-    if (processesInGroup(driver.pid).length > 0) {
-      try {
-        process.kill(-driver.pid, "SIGKILL");
-      } catch {
-        // already gone
-      }
-    }
-  }
+  await Promise.all(started.map((driver) => driver.stop()));
   rmSync(persistDir, { recursive: true, force: true });
 });
 
@@ -230,11 +104,7 @@ describe("npm start (scripts/start.mjs)", () => {
     );
     expect(sqliteFiles.length).toBeGreaterThan(0);
 
-    const created = await adminFetch(driver, "/admin/v1/projects", {
-      method: "POST",
-      body: JSON.stringify({ name: projectName }),
-    });
-    expect(created.status, await created.clone().text()).toBe(201);
+    await createProject(driver, projectName);
 
     // The whole group, as `kill -TERM -- -PGID` does.
     process.kill(-driver.pid, "SIGTERM");
