@@ -19,6 +19,8 @@ export default defineConfig(async () => {
                   TEST_MIGRATIONS: migrations,
                   ADMIN_TOKEN: "test-admin-token",
                   SECRET_KEY: "test-secret-key",
+                  // The tests' HTTP receiver listens on loopback.
+                  INTEGRATIONS_ALLOW_PRIVATE_IPS: "true",
                 },
                 // Overridden so queue tests do not wait for wrangler.toml's batch timeout.
                 queueConsumers: { alerts: { maxBatchTimeout: 0.05 } },
@@ -29,6 +31,7 @@ export default defineConfig(async () => {
             name: "workers",
             include: ["test/workers/**/*.test.ts"],
             setupFiles: ["./test/setup/apply-migrations.ts"],
+            globalSetup: ["./test/setup/receiver.ts"],
           },
         },
         {

@@ -29,7 +29,7 @@ for (const version of ["v1", "v2", "v3"]) app.route(`/api/${version}`, managemen
 export default {
   fetch: app.fetch,
   async queue(batch: MessageBatch<AlertMessage>, env: Env): Promise<void> {
-    if (batch.queue.endsWith("-dlq")) await consumeDeadLetters(batch);
+    if (batch.queue.endsWith("-dlq")) await consumeDeadLetters(batch, env);
     else await consumeAlerts(batch, env);
   },
   async email(message: ForwardableEmailMessage, env: Env, _ctx: ExecutionContext): Promise<void> {

@@ -3,3 +3,12 @@ interface Env {
   ADMIN_TOKEN?: string;
   SECRET_KEY?: string;
 }
+interface Env {
+  /** Telegram bot token: enables telegram channels. */
+  TELEGRAM_BOT_TOKEN?: string;
+  /** Pushover application token: enables po channels. */
+  PUSHOVER_API_TOKEN?: string;
+  /** Matrix bot: homeserver base URL and access token; both enable matrix channels. */
+  MATRIX_HOMESERVER?: string;
+  MATRIX_ACCESS_TOKEN?: string;
+}

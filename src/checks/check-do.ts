@@ -77,7 +77,7 @@ type Row = Record<string, SqlStorageValue>;
 
 /** Rejects after `ms`; the timer is cleared as soon as `p` settles. */
 async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: number | null = null;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     return await Promise.race([
       p,
@@ -86,7 +86,7 @@ async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
       }),
     ]);
   } finally {
-    clearTimeout(timer);
+    if (timer !== undefined) clearTimeout(timer);
   }
 }
 

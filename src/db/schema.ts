@@ -124,7 +124,7 @@ export const notifications = sqliteTable("notifications", {
   channel_id: text("channel_id").notNull(),
   check_id: text("check_id").notNull(),
   project_id: text("project_id").notNull(),
-  status: text("status", { enum: ["sending", "sent", "failed"] }).notNull(),
+  status: text("status", { enum: ["sending", "retry", "sent", "failed"] }).notNull(),
   error: text("error").notNull().default(""),
   attempts: integer("attempts").notNull().default(0),
   lease_until: integer("lease_until"),

@@ -77,8 +77,11 @@ export interface AlertRecorder {
   failNext(n: number): void;
 }
 
-/** Wraps the DO's alerts queue so a test sees (or breaks) every send; the real queue still gets them. */
-export async function recordAlerts(id: string): Promise<AlertRecorder> {
+/**
+ * Wraps the DO's alerts queue so a test sees (or breaks) every send. The real queue still gets them
+ * unless `forward` is false: then the test hands them to the consumer itself.
+ */
+export async function recordAlerts(id: string, forward = true): Promise<AlertRecorder> {
   const sent: AlertRecorder["sent"] = [];
   let failures = 0;
   await runInDurableObject(stub(id), (instance) => {
@@ -90,7 +93,7 @@ export async function recordAlerts(id: string): Promise<AlertRecorder> {
           throw new Error("queue unavailable");
         }
         sent.push(body);
-        return real.send(body);
+        if (forward) return real.send(body);
       },
       sendBatch: real.sendBatch.bind(real),
     } as Queue;

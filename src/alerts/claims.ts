@@ -1,0 +1,79 @@
+// Per (flip, channel) delivery claims in D1 `notifications` (DESIGN invariant 4). A claim is a
+// lease: a consumer that dies mid-delivery leaves it to expire, and the next attempt takes over.
+
+export const LEASE_MS = 60_000;
+/** Errors are stored at most this long, like Healthchecks' notification log. */
+const MAX_ERROR = 200;
+
+export type ClaimOutcome =
+  | { kind: "claimed"; attempt: number }
+  /** Delivered or given up already: nothing to do. */
+  | { kind: "done" }
+  /** Another consumer holds a live lease; look again after it expires. */
+  | { kind: "busy"; retryInMs: number };
+
+export interface ClaimKey {
+  flipId: string;
+  channelId: string;
+  checkId: string;
+  projectId: string;
+}
+
+export async function claim(db: D1Database, k: ClaimKey, now: number): Promise<ClaimOutcome> {
+  const row = await db
+    .prepare(
+      `INSERT INTO notifications (flip_id, channel_id, check_id, project_id, status, error, attempts, lease_until, created, updated)
+       VALUES (?1, ?2, ?3, ?4, 'sending', '', 1, ?5, ?6, ?6)
+       ON CONFLICT (flip_id, channel_id) DO UPDATE SET
+         status = 'sending', attempts = notifications.attempts + 1, lease_until = excluded.lease_until, updated = excluded.updated
+       WHERE notifications.status = 'retry' OR (notifications.status = 'sending' AND notifications.lease_until < ?6)
+       RETURNING attempts`,
+    )
+    .bind(k.flipId, k.channelId, k.checkId, k.projectId, now + LEASE_MS, now)
+    .first<{ attempts: number }>();
+  if (row !== null) return { kind: "claimed", attempt: row.attempts };
+  const existing = await db
+    .prepare("SELECT status, lease_until FROM notifications WHERE flip_id = ? AND channel_id = ?")
+    .bind(k.flipId, k.channelId)
+    .first<{ status: string; lease_until: number | null }>();
+  if (existing?.status === "sending") return { kind: "busy", retryInMs: Math.max(1000, (existing.lease_until ?? now) - now) };
+  return { kind: "done" };
+}
+
+export type Settlement = "sent" | "retry" | "failed";
+
+/** Records an attempt's outcome on the claim and on the channel (last error, duration, disabling). */
+export async function settle(
+  db: D1Database,
+  k: ClaimKey,
+  outcome: Settlement,
+  error: string,
+  started: number,
+  now: number,
+  disableChannel: boolean,
+): Promise<void> {
+  const err = error.slice(0, MAX_ERROR);
+  await db.batch([
+    db
+      .prepare("UPDATE notifications SET status = ?, error = ?, lease_until = NULL, updated = ? WHERE flip_id = ? AND channel_id = ?")
+      .bind(outcome, err, now, k.flipId, k.channelId),
+    db
+      .prepare(
+        `UPDATE channels SET last_notify = ?, last_notify_duration = ?, last_error = ?, disabled = CASE WHEN ? THEN 1 ELSE disabled END
+         WHERE id = ?`,
+      )
+      .bind(started, now - started, err, disableChannel ? 1 : 0, k.channelId),
+  ]);
+}
+
+/** The dead-letter consumer's last word: every pair of the flip not delivered is marked failed. */
+export async function giveUp(db: D1Database, flipId: string, now: number): Promise<void> {
+  await db
+    .prepare(
+      `UPDATE notifications SET status = 'failed', lease_until = NULL, updated = ?,
+         error = substr('gave up after ' || attempts || ' attempts: ' || error, 1, ${MAX_ERROR})
+       WHERE flip_id = ? AND status IN ('sending', 'retry')`,
+    )
+    .bind(now, flipId)
+    .run();
+}

@@ -1,0 +1,149 @@
+// Delivers one flip to its channels: expand, claim each (flip, channel), render, send, record.
+// Safe to run any number of times for the same flip: delivered pairs are skipped.
+import type { ChannelKind } from "../api/channel-spec";
+import type { CheckSnapshot } from "../checks/check-do";
+import { config } from "../config";
+import { claim, settle, type ClaimKey } from "./claims";
+import { sendRequest } from "./http";
+import { buildRequest, isPermanentFailure, TransportUnavailable } from "./registry";
+import type { OutgoingRequest } from "./types";
+import type { AlertContext, OtherDownCheck } from "./types";
+
+export interface AlertMessage {
+  flip_id: string;
+  check_id: string;
+  project_id: string;
+}
+
+interface ChannelRow {
+  id: string;
+  name: string;
+  kind: string;
+  value: string;
+  disabled: number;
+  last_notify_duration: number | null;
+}
+
+/** null: nothing left to do; otherwise the message must come back after this many ms. */
+export type DeliveryOutcome = { retryInMs: number | null; snapshotMissing?: boolean };
+
+async function loadSnapshot(db: D1Database, flipId: string): Promise<CheckSnapshot | null> {
+  const row = await db.prepare("SELECT snapshot FROM alert_flips WHERE id = ?").bind(flipId).first<{ snapshot: string }>();
+  return row === null ? null : (JSON.parse(row.snapshot) as CheckSnapshot);
+}
+
+/**
+ * The channels to notify: those assigned to the check now (Healthchecks' send-time rule), or — if
+ * the check was deleted since the flip — those it had at flip time that still exist. Groups expand
+ * to their members. Disabled channels are skipped; the fastest channels go first.
+ */
+async function channelsFor(db: D1Database, snap: CheckSnapshot): Promise<ChannelRow[]> {
+  const live = await db.prepare("SELECT 1 FROM checks WHERE id = ? AND deleted_at IS NULL").bind(snap.check_id).first();
+  const cols = "id, name, kind, value, disabled, last_notify_duration";
+  let rows: ChannelRow[];
+  if (live !== null) {
+    rows = (
+      await db
+        .prepare(`SELECT ${cols} FROM channels WHERE project_id = ? AND id IN (SELECT channel_id FROM check_channels WHERE check_id = ?)`)
+        .bind(snap.project_id, snap.check_id)
+        .all<ChannelRow>()
+    ).results;
+  } else {
+    const ids = String(snap.check.channels ?? "").split(",").filter((id) => id !== "");
+    rows = ids.length === 0 ? [] : (
+      await db
+        .prepare(`SELECT ${cols} FROM channels WHERE project_id = ? AND id IN (SELECT value FROM json_each(?))`)
+        .bind(snap.project_id, JSON.stringify(ids))
+        .all<ChannelRow>()
+    ).results;
+  }
+  const groupMembers = rows.filter((r) => r.kind === "group").flatMap((g) => String(JSON.parse(g.value)).split(","));
+  if (groupMembers.length > 0) {
+    const members = await db
+      .prepare(`SELECT ${cols} FROM channels WHERE project_id = ? AND kind != 'group' AND id IN (SELECT value FROM json_each(?))`)
+      .bind(snap.project_id, JSON.stringify(groupMembers))
+      .all<ChannelRow>();
+    rows = [...rows, ...members.results];
+  }
+  const unique = new Map(rows.filter((r) => r.kind !== "group" && r.disabled === 0).map((r) => [r.id, r]));
+  return [...unique.values()].sort((a, b) => (a.last_notify_duration ?? Infinity) - (b.last_notify_duration ?? Infinity));
+}
+
+async function otherDown(db: D1Database, snap: CheckSnapshot): Promise<OtherDownCheck[]> {
+  const { results } = await db
+    .prepare(
+      `SELECT name, id FROM checks WHERE project_id = ? AND id != ? AND status = 'down' AND deleted_at IS NULL
+       ORDER BY name, id LIMIT 10`,
+    )
+    .bind(snap.project_id, snap.check_id)
+    .all<{ name: string; id: string }>();
+  return results.map((r) => ({ name: r.name || r.id, down_since: null }));
+}
+
+function siteRootOf(env: Env, snap: CheckSnapshot): string {
+  const configured = config(env).siteRoot;
+  if (configured !== "") return configured;
+  try {
+    return new URL(String(snap.check.badge_url)).origin;
+  } catch {
+    return "";
+  }
+}
+
+/** Retry delays: two quick ones (receivers that blip), then doubling: 1 s, 3 s, 10 s, 20 s, … 640 s. */
+export function retryDelayMs(attempt: number): number {
+  const quick = [1000, 3000];
+  return attempt <= quick.length ? quick[attempt - 1]! : 10_000 * 2 ** (attempt - 3);
+}
+
+export async function deliverFlip(env: Env, msg: AlertMessage, attempt: number): Promise<DeliveryOutcome> {
+  const snap = await loadSnapshot(env.DB, msg.flip_id);
+  if (snap === null) return { retryInMs: retryDelayMs(attempt), snapshotMissing: true };
+  const conf = config(env);
+  const channels = await channelsFor(env.DB, snap);
+  const down = await otherDown(env.DB, snap);
+  let retryInMs: number | null = null;
+  const later = (ms: number) => (retryInMs = retryInMs === null ? ms : Math.min(retryInMs, ms));
+
+  for (const ch of channels) {
+    const ctx: AlertContext = {
+      snapshot: snap,
+      channelId: ch.id,
+      channelName: ch.name,
+      idempotencyKey: `${snap.flip_id}:${ch.id}`,
+      siteRoot: siteRootOf(env, snap),
+      siteName: "edgechecks",
+      otherDown: down,
+      test: false,
+    };
+    let request: OutgoingRequest | null;
+    let unavailable: string | null = null;
+    try {
+      request = await buildRequest(env, ch.kind as ChannelKind, ctx, JSON.parse(ch.value));
+    } catch (err) {
+      if (!(err instanceof TransportUnavailable)) throw err;
+      request = null;
+      unavailable = err.message;
+    }
+    // A direction the channel does not want (Healthchecks' no-op) leaves no trace.
+    if (request === null && unavailable === null) continue;
+    const key: ClaimKey = { flipId: snap.flip_id, channelId: ch.id, checkId: snap.check_id, projectId: snap.project_id };
+    const now = Date.now();
+    const claimed = await claim(env.DB, key, now);
+    if (claimed.kind === "done") continue;
+    if (claimed.kind === "busy") {
+      later(claimed.retryInMs);
+      continue;
+    }
+    if (request === null) {
+      await settle(env.DB, key, "failed", unavailable ?? "", now, Date.now(), false);
+      continue;
+    }
+    const result = await sendRequest(request, ctx.idempotencyKey, conf.allowPrivateIps);
+    const disable = !result.ok && isPermanentFailure(ch.kind as ChannelKind, result.status);
+    const outcome = result.ok ? "sent" : result.permanent || disable ? "failed" : "retry";
+    await settle(env.DB, key, outcome, result.error, now, Date.now(), disable);
+    if (outcome === "retry") later(retryDelayMs(attempt));
+  }
+  return { retryInMs };
+}

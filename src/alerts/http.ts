@@ -1,0 +1,64 @@
+// Sends one OutgoingRequest as Healthchecks' HTTP transports do: 30 s per attempt, success only on
+// 200/201/202/204, private addresses refused unless INTEGRATIONS_ALLOW_PRIVATE_IPS.
+import { isPrivateHost } from "./private-address";
+import type { OutgoingRequest } from "./types";
+
+const TIMEOUT_MS = 30_000;
+const OK = new Set([200, 201, 202, 204]);
+
+export interface SendResult {
+  ok: boolean;
+  /** "" on success, else Healthchecks-style text ("Received status code 500", …). */
+  error: string;
+  /** A retry cannot help (e.g. a private address, or what the transport calls permanent). */
+  permanent: boolean;
+  status: number | null;
+}
+
+const MAX_REDIRECTS = 3;
+
+function refused(url: URL, allowPrivate: boolean): SendResult | null {
+  if (url.protocol !== "http:" && url.protocol !== "https:") return { ok: false, error: "Invalid URL", permanent: true, status: null };
+  if (!allowPrivate && isPrivateHost(url.hostname)) {
+    return { ok: false, error: "Connections to private IP addresses are not allowed", permanent: true, status: null };
+  }
+  return null;
+}
+
+export async function sendRequest(req: OutgoingRequest, idempotencyKey: string, allowPrivate: boolean): Promise<SendResult> {
+  let url: URL;
+  try {
+    url = new URL(req.url);
+  } catch {
+    return { ok: false, error: "Invalid URL", permanent: true, status: null };
+  }
+  const headers = new Headers(req.headers);
+  if (!headers.has("Idempotency-Key")) headers.set("Idempotency-Key", idempotencyKey);
+  const signal = AbortSignal.timeout(TIMEOUT_MS);
+  try {
+    // Redirects are followed by hand so that every hop passes the private-address rule.
+    for (let hop = 0; ; hop++) {
+      const stop = refused(url, allowPrivate);
+      if (stop !== null) return stop;
+      const res = await fetch(url, {
+        method: req.method,
+        headers,
+        body: req.method === "GET" ? undefined : req.body,
+        redirect: "manual",
+        signal,
+      });
+      await res.body?.cancel();
+      const location = res.headers.get("Location");
+      if (res.status >= 300 && res.status < 400 && location !== null) {
+        if (hop >= MAX_REDIRECTS) return { ok: false, error: "Too many redirects", permanent: false, status: res.status };
+        url = new URL(location, url);
+        continue;
+      }
+      if (OK.has(res.status)) return { ok: true, error: "", permanent: false, status: res.status };
+      return { ok: false, error: `Received status code ${res.status}`, permanent: false, status: res.status };
+    }
+  } catch (err) {
+    const timedOut = err instanceof Error && (err.name === "TimeoutError" || err.name === "AbortError");
+    return { ok: false, error: timedOut ? "Connection timed out" : "Connection failed", permanent: false, status: null };
+  }
+}

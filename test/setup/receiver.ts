@@ -1,0 +1,46 @@
+// A real HTTP receiver for alert deliveries, started once for the workers tests (vitest globalSetup,
+// in Node). Tests reach it over loopback: POST/GET anything to record it, and control it with
+//   GET  /__requests?box=<name>   → the requests recorded for that box
+//   POST /__script?box=<name>     → body `[500, 500, 200]`: statuses to answer, in order (then 200)
+// A box is the first path segment, so each test uses its own URL prefix.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { TestProject } from "vitest/node";
+
+interface Recorded {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export default async function setup(project: TestProject) {
+  const boxes = new Map<string, Recorded[]>();
+  const scripts = new Map<string, number[]>();
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const url = new URL(req.url ?? "/", "http://receiver");
+      const box = url.searchParams.get("box") ?? url.pathname.split("/")[1] ?? "";
+      const body = Buffer.concat(chunks).toString("utf8");
+      if (url.pathname === "/__requests") {
+        res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(boxes.get(box) ?? []));
+        return;
+      }
+      if (url.pathname === "/__script") {
+        scripts.set(box, JSON.parse(body) as number[]);
+        res.writeHead(204).end();
+        return;
+      }
+      const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+      boxes.set(box, [...(boxes.get(box) ?? []), { method: req.method ?? "", path: req.url ?? "", headers, body }]);
+      const status = scripts.get(box)?.shift() ?? 200;
+      res.writeHead(status).end(status === 200 ? "ok" : "error");
+    });
+  });
+  server.on("error", (err) => console.error("receiver error", err));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  project.provide("receiverPort", (server.address() as AddressInfo).port);
+  return () => new Promise<void>((resolve) => server.close(() => resolve()));
+}

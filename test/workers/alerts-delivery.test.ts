@@ -1,0 +1,186 @@
+// Alert delivery end to end inside the Workers pool: a real ping flips the check, its outbox hands
+// the flip over, the queue consumer delivers to a real local HTTP receiver (test/setup/receiver.ts).
+import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, inject, it } from "vitest";
+import type { AlertMessage } from "../../src/alerts/deliver";
+import worker from "../../src/index";
+import { api, call, makeProject, recordAlerts, stub, type TestProject } from "./helpers";
+
+const receiver = `http://127.0.0.1:${inject("receiverPort")}`;
+
+interface Received {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const received = async (box: string): Promise<Received[]> => (await fetch(`${receiver}/__requests?box=${box}`)).json();
+const script = (box: string, statuses: number[]) =>
+  fetch(`${receiver}/__script?box=${box}`, { method: "POST", body: JSON.stringify(statuses) });
+
+async function webhookChannel(p: TestProject, box: string, name = box): Promise<string> {
+  const res = await api(p, "/channels/", {
+    body: {
+      name,
+      kind: "webhook",
+      value: {
+        method_down: "POST",
+        url_down: `${receiver}/${box}/down?code=$CODE`,
+        body_down: '{"name": $NAME_JSON, "status": "$STATUS", "body": $BODY_JSON}',
+        headers_down: { "Content-Type": "application/json" },
+        method_up: "GET",
+        url_up: `${receiver}/${box}/up/$CODE`,
+      },
+    },
+  });
+  expect(res.status).toBe(201);
+  return (await res.json<{ id: string }>()).id;
+}
+
+/** A check attached to `channels`, whose flips the test hands to the consumer itself. */
+async function checkWith(p: TestProject, channels: string) {
+  const res = await api(p, "/checks/", { body: { name: "nightly", channels } });
+  const uuid = (await res.json<{ uuid: string }>()).uuid;
+  const rec = await recordAlerts(uuid, false);
+  return { uuid, rec };
+}
+
+async function flipped(uuid: string, rec: Awaited<ReturnType<typeof recordAlerts>>, path: string, body?: string) {
+  await call(`/ping/${uuid}${path}`, { method: body === undefined ? "GET" : "POST", body });
+  await runDurableObjectAlarm(stub(uuid));
+  return rec.sent[rec.sent.length - 1]!;
+}
+
+async function consume(body: AlertMessage, attempts = 1, queue = "alerts") {
+  const batch = createMessageBatch<AlertMessage>(queue, [{ id: `m${attempts}`, timestamp: new Date(), attempts, body }]);
+  const ctx = createExecutionContext();
+  await worker.queue(batch, env);
+  return getQueueResult(batch, ctx);
+}
+
+async function log(flipId: string) {
+  return env.DB.prepare("SELECT * FROM notifications WHERE flip_id = ?").bind(flipId).all<Record<string, unknown>>();
+}
+
+describe("delivery to a webhook", () => {
+  it("delivers one templated request for a failure and one for the recovery; an unattached channel gets nothing", async () => {
+    const p = await makeProject();
+    const box = crypto.randomUUID();
+    const ch = await webhookChannel(p, box);
+    const other = crypto.randomUUID();
+    await webhookChannel(p, other);
+    const { uuid, rec } = await checkWith(p, ch);
+
+    const down = await flipped(uuid, rec, "/fail", "disk full");
+    expect((await consume(down)).explicitAcks).toEqual(["m1"]);
+    let got = await received(box);
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({ method: "POST", path: `/${box}/down?code=${uuid}` });
+    expect(JSON.parse(got[0]!.body)).toEqual({ name: "nightly", status: "down", body: "disk full" });
+    expect(got[0]!.headers["idempotency-key"]).toBe(`${down.flip_id}:${ch}`);
+    expect(got[0]!.headers["content-type"]).toBe("application/json");
+
+    const up = await flipped(uuid, rec, "");
+    await consume(up);
+    got = await received(box);
+    expect(got).toHaveLength(2);
+    expect(got[1]).toMatchObject({ method: "GET", path: `/${box}/up/${uuid}`, body: "" });
+    expect(await received(other)).toEqual([]);
+    expect((await log(down.flip_id)).results).toEqual([expect.objectContaining({ channel_id: ch, status: "sent", error: "", attempts: 1 })]);
+  });
+
+  it("follows the send-time rule: a channel attached after the flip but before delivery is notified", async () => {
+    const p = await makeProject();
+    const box = crypto.randomUUID();
+    const ch = await webhookChannel(p, box);
+    const { uuid, rec } = await checkWith(p, "");
+    const down = await flipped(uuid, rec, "/fail");
+    await api(p, `/checks/${uuid}`, { body: { channels: ch } });
+    await consume(down);
+    expect(await received(box)).toHaveLength(1);
+  });
+
+  it("delivers a redelivered message once", async () => {
+    const p = await makeProject();
+    const box = crypto.randomUUID();
+    const { uuid, rec } = await checkWith(p, await webhookChannel(p, box));
+    const down = await flipped(uuid, rec, "/fail");
+    await consume(down, 1);
+    await consume(down, 2);
+    expect(await received(box)).toHaveLength(1);
+  });
+
+  it("retries a failing receiver: 500, 500, 200 → delivered once, 3 attempts logged", async () => {
+    const p = await makeProject();
+    const box = crypto.randomUUID();
+    await script(box, [500, 500]);
+    const ch = await webhookChannel(p, box);
+    const { uuid, rec } = await checkWith(p, ch);
+    const down = await flipped(uuid, rec, "/fail");
+    const first = await consume(down, 1);
+    expect(first.retryMessages.map((m) => m.msgId)).toEqual(["m1"]);
+    expect((await consume(down, 2)).retryMessages.map((m) => m.msgId)).toEqual(["m2"]);
+    expect((await consume(down, 3)).explicitAcks).toEqual(["m3"]);
+    expect((await received(box)).map((r) => r.method)).toEqual(["POST", "POST", "POST"]);
+    expect((await log(down.flip_id)).results).toEqual([expect.objectContaining({ status: "sent", attempts: 3, error: "" })]);
+    const channel = await env.DB.prepare("SELECT last_error, last_notify_duration FROM channels WHERE id = ?").bind(ch).first();
+    expect(channel).toMatchObject({ last_error: "" });
+  });
+
+  it("lands in the dead-letter queue when the receiver always fails, and the log says why", async () => {
+    const p = await makeProject();
+    const box = crypto.randomUUID();
+    await script(box, Array(20).fill(500));
+    const ch = await webhookChannel(p, box);
+    const { uuid, rec } = await checkWith(p, ch);
+    const down = await flipped(uuid, rec, "/fail");
+    for (let attempt = 1; attempt <= 3; attempt++) expect((await consume(down, attempt)).retryMessages).toHaveLength(1);
+    expect((await log(down.flip_id)).results).toEqual([expect.objectContaining({ status: "retry", error: "Received status code 500" })]);
+    expect((await consume(down, 4, "alerts-dlq")).explicitAcks).toEqual(["m4"]);
+    expect((await log(down.flip_id)).results).toEqual([
+      expect.objectContaining({ status: "failed", error: "gave up after 3 attempts: Received status code 500" }),
+    ]);
+    const channel = await env.DB.prepare("SELECT last_error FROM channels WHERE id = ?").bind(ch).first();
+    expect(channel).toMatchObject({ last_error: "Received status code 500" });
+  });
+
+  it("retry delays: two quick ones, then doubling, at least 8 tries over at least 10 minutes", async () => {
+    const { retryDelayMs } = await import("../../src/alerts/deliver");
+    const delays = Array.from({ length: 8 }, (_, i) => retryDelayMs(i + 1));
+    expect(delays.slice(0, 2).reduce((a, b) => a + b)).toBeLessThanOrEqual(5000);
+    expect(delays.reduce((a, b) => a + b)).toBeGreaterThanOrEqual(600_000);
+    for (let i = 3; i < delays.length; i++) expect(delays[i]).toBe(2 * delays[i - 1]!);
+  });
+});
+
+describe("delivery rules", () => {
+  it("refuses private and loopback addresses unless INTEGRATIONS_ALLOW_PRIVATE_IPS", async () => {
+    const { deliverFlip } = await import("../../src/alerts/deliver");
+    const p = await makeProject();
+    const box = crypto.randomUUID();
+    const { uuid, rec } = await checkWith(p, await webhookChannel(p, box));
+    const down = await flipped(uuid, rec, "/fail");
+    const outcome = await deliverFlip({ ...env, INTEGRATIONS_ALLOW_PRIVATE_IPS: "false" } as Env, down, 1);
+    expect(outcome.retryInMs).toBeNull();
+    expect(await received(box)).toEqual([]);
+    expect((await log(down.flip_id)).results).toEqual([
+      expect.objectContaining({ status: "failed", error: "Connections to private IP addresses are not allowed" }),
+    ]);
+  });
+
+  it("sends nothing for a direction the channel leaves empty", async () => {
+    const p = await makeProject();
+    const box = crypto.randomUUID();
+    const res = await api(p, "/channels/", {
+      body: { name: "down only", kind: "webhook", value: { method_down: "GET", url_down: `${receiver}/${box}/down` } },
+    });
+    const { uuid, rec } = await checkWith(p, (await res.json<{ id: string }>()).id);
+    await consume(await flipped(uuid, rec, "/fail"));
+    const up = await flipped(uuid, rec, "");
+    await consume(up);
+    expect((await received(box)).map((r) => r.path)).toEqual([`/${box}/down`]);
+    expect((await log(up.flip_id)).results).toEqual([]);
+  });
+});
