@@ -62,6 +62,19 @@ export async function rotateKey(env: Env, projectId: string, kind: KeyKind, secr
   return result.meta.changes > 0 ? value : null;
 }
 
+/**
+ * Sets how often a down check repeats its alert (0 = never). Down checks read it from D1 when they
+ * next look (at most an hour later), so no check needs reconfiguring.
+ */
+export async function setNagPeriod(env: Env, projectId: string, seconds: number): Promise<boolean> {
+  const result = await drizzle(env.DB)
+    .update(projects)
+    .set({ nag_period: seconds })
+    .where(and(eq(projects.id, projectId), isNull(projects.deleted_at)))
+    .run();
+  return result.meta.changes > 0;
+}
+
 /** Checks removed inline per request; the sweeper finishes larger projects. */
 const INLINE_REMOVALS = 50;
 

@@ -5,8 +5,8 @@ import { config } from "../config";
 import type { AppEnv } from "../http/app-env";
 import { HttpError, readJson } from "../http/errors";
 import { parseBody } from "../http/validate";
-import { createProject, deleteProject, listProjects, rotateKey } from "./projects";
-import { createProjectSchema, rotateKeySchema } from "./schemas";
+import { createProject, deleteProject, listProjects, rotateKey, setNagPeriod } from "./projects";
+import { createProjectSchema, rotateKeySchema, updateProjectSchema } from "./schemas";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -47,4 +47,11 @@ adminRoutes.post("/projects/:id/keys", async (c) => {
   const value = await rotateKey(c.env, id, kind, config(c.env).secretKey);
   if (value === null) throw new HttpError(404, "project not found");
   return c.json({ id, [kind]: value });
+});
+
+adminRoutes.patch("/projects/:id", async (c) => {
+  const id = projectId(c.req.param("id"));
+  const { nag_period } = parseBody(updateProjectSchema, await readJson(c.req.raw));
+  if (!(await setNagPeriod(c.env, id, nag_period))) throw new HttpError(404, "project not found");
+  return c.json({ id, nag_period });
 });

@@ -9,3 +9,9 @@ export const rotateKeySchema = z.object({
     error: 'kind must be one of "api_key", "api_key_readonly", "ping_key"',
   }),
 });
+
+export const updateProjectSchema = z.object({
+  nag_period: z.union([z.literal(0), z.literal(3600), z.literal(86400)], {
+    error: "nag_period must be 0 (off), 3600 (hourly) or 86400 (daily)",
+  }),
+});

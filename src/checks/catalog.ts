@@ -259,3 +259,9 @@ export async function mirrorSummary(db: D1Database, s: Summary): Promise<"ok" | 
   const row = await db.prepare("SELECT deleted_at FROM checks WHERE id = ?").bind(s.id).first<{ deleted_at: number | null }>();
   return row === null || row.deleted_at !== null ? "orphan" : "stale";
 }
+
+/** The project's reminder period in seconds (0 = off). */
+export async function projectNagPeriod(db: D1Database, projectId: string): Promise<number> {
+  const row = await db.prepare("SELECT nag_period FROM projects WHERE id = ?").bind(projectId).first<{ nag_period: number }>();
+  return row?.nag_period ?? 0;
+}

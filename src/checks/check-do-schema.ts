@@ -1,5 +1,6 @@
-// The CheckDO's own SQLite schema. Bump the version and add idempotent steps when it changes.
-export const CHECK_DO_SCHEMA_VERSION = 1;
+// The CheckDO's own SQLite schema: the version-1 tables, then one step per later version. Each object
+// applies the steps it has not seen when it loads, so deployed objects migrate themselves.
+export const CHECK_DO_SCHEMA_VERSION = 2;
 
 export const CHECK_DO_SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v TEXT NOT NULL);
@@ -45,3 +46,9 @@ CREATE TABLE IF NOT EXISTS outbox (
   next_attempt INTEGER NOT NULL
 );
 `;
+
+/** Steps from version n-1 to n, indexed by n. */
+export const CHECK_DO_MIGRATIONS: Record<number, string> = {
+  // Reminders: when to look again whether a "still down" reminder is due, and how many were sent.
+  2: "ALTER TABLE state ADD COLUMN nag_due INTEGER; ALTER TABLE state ADD COLUMN nag_count INTEGER NOT NULL DEFAULT 0;",
+};

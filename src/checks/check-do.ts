@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { config } from "../config";
 import { classifyEmail, classifyPing, hasConfirmationLink, normaliseRid, type UrlAction } from "../ping/classify";
-import { mirrorSummary, type Summary } from "./catalog";
+import { mirrorSummary, projectNagPeriod, type Summary } from "./catalog";
 import {
   checkConfigSchema,
   initialState,
@@ -16,7 +16,7 @@ import {
 import { durations } from "./durations";
 import { renderCheck } from "./render";
 import { applyPing, flipNotifies, getStatus, goingDownAfter, graceStart, type FlipChange } from "./status";
-import { CHECK_DO_SCHEMA, CHECK_DO_SCHEMA_VERSION } from "./check-do-schema";
+import { CHECK_DO_MIGRATIONS, CHECK_DO_SCHEMA, CHECK_DO_SCHEMA_VERSION } from "./check-do-schema";
 
 /** Coalesced summary writes (last_ping, n_pings alone) lag at most this much. */
 const SUMMARY_LAG_MS = 1000;
@@ -28,6 +28,8 @@ const RATE_WINDOW_MS = 10_000;
 /** Bytes of the last ping's body kept in an alert snapshot. */
 const SNAPSHOT_BODY_LIMIT = 10_000;
 const DAY_MS = 86_400_000;
+/** How often a down check looks whether reminders are wanted (the shortest nag period). */
+const NAG_POLL_MS = 3_600_000;
 
 export interface PingInput {
   action: UrlAction;
@@ -100,6 +102,9 @@ export class CheckDO extends DurableObject<Env> {
   #removed = false;
   #summaryVersion = 0;
   #mirrorDue: number | null = null;
+  /** While down: when to look whether a "still down" reminder is due (null otherwise). */
+  #nagDue: number | null = null;
+  #nagCount = 0;
   #draining: Promise<void> | null = null;
   /** The alarm time last set (undefined = unknown), so a ping that keeps it skips the storage call. */
   #armedAt: number | null | undefined = undefined;
@@ -147,12 +152,17 @@ export class CheckDO extends DurableObject<Env> {
     };
     this.#summaryVersion = row.summary_version as number;
     this.#mirrorDue = row.mirror_due as number | null;
+    this.#nagDue = row.nag_due as number | null;
+    this.#nagCount = row.nag_count as number;
     this.#removed = row.removed === 1;
   }
 
   #migrate(): void {
     this.#sql.exec(CHECK_DO_SCHEMA);
     this.#schemaReady = true;
+    const row = this.#sql.exec("SELECT v FROM meta WHERE k = 'schema_version'").toArray()[0];
+    const from = row === undefined ? 1 : Number(row.v);
+    for (let v = from + 1; v <= CHECK_DO_SCHEMA_VERSION; v++) this.#sql.exec(CHECK_DO_MIGRATIONS[v]!);
     this.#sql.exec("INSERT OR REPLACE INTO meta (k, v) VALUES ('schema_version', ?)", String(CHECK_DO_SCHEMA_VERSION));
   }
 
@@ -160,7 +170,8 @@ export class CheckDO extends DurableObject<Env> {
     const s = this.#st;
     this.#sql.exec(
       `UPDATE state SET status = ?, last_ping = ?, last_start = ?, last_start_rid = ?, last_duration = ?,
-         n_pings = ?, has_confirmation_link = ?, summary_version = ?, mirror_due = ?, removed = ? WHERE id = 1`,
+         n_pings = ?, has_confirmation_link = ?, summary_version = ?, mirror_due = ?, removed = ?, nag_due = ?, nag_count = ?
+       WHERE id = 1`,
       s.status,
       s.last_ping,
       s.last_start,
@@ -171,6 +182,8 @@ export class CheckDO extends DurableObject<Env> {
       this.#summaryVersion,
       this.#mirrorDue,
       this.#removed ? 1 : 0,
+      this.#nagDue,
+      this.#nagCount,
     );
   }
 
@@ -392,6 +405,7 @@ export class CheckDO extends DurableObject<Env> {
       // Flushed whenever the alarm runs, even early: the lag bound is an upper bound.
       await this.#mirror();
     }
+    if (this.#st.status === "down" && this.#nagDue !== null && now >= this.#nagDue) await this.#remind(now);
     await this.#drainOutbox();
   }
 
@@ -409,15 +423,57 @@ export class CheckDO extends DurableObject<Env> {
       change.new_status,
       change.reason,
     );
+    // While down, the alarm looks hourly whether the project wants a "still down" reminder.
+    this.#nagDue = change.new_status === "down" ? created + NAG_POLL_MS : null;
+    this.#nagCount = 0;
     if (!flipNotifies(change)) return false;
-    const snapshot = this.#snapshot(id, change, created);
+    this.#enqueue(this.#snapshot(id, change, created));
+    return true;
+  }
+
+  /** An outbox row: handed to the queue right after the answer, or by the alarm after a failure. */
+  #enqueue(snapshot: CheckSnapshot): void {
     this.#sql.exec(
       "INSERT INTO outbox (flip_id, snapshot, attempts, next_attempt) VALUES (?, ?, 0, ?)",
-      id,
+      snapshot.flip_id,
       JSON.stringify(snapshot),
       Date.now() + OUTBOX_FALLBACK_MS,
     );
-    return true;
+  }
+
+  /**
+   * Sends a "still down" reminder through the same pipeline when the project's nag period says one
+   * is due (counted from the flip to down), and schedules the next look.
+   */
+  async #remind(now: number): Promise<void> {
+    let period: number;
+    try {
+      period = (await withTimeout(projectNagPeriod(this.env.DB, this.#cfg!.project_id), MIRROR_TIMEOUT_MS)) * 1000;
+    } catch (err) {
+      console.error("could not read the project's reminder period", err);
+      this.#nagDue = now + OUTBOX_FALLBACK_MS * 60;
+      this.#saveState();
+      return;
+    }
+    // A ping may have arrived meanwhile.
+    if (this.#st.status !== "down" || this.#nagDue === null || now < this.#nagDue) return;
+    const downSince = this.#sql.exec("SELECT max(created) AS c FROM flips WHERE new_status = 'down'").toArray()[0]?.c as number;
+    if (period <= 0) {
+      this.#nagDue = now + NAG_POLL_MS;
+      this.#saveState();
+      return;
+    }
+    const due = downSince + (this.#nagCount + 1) * period;
+    this.ctx.storage.transactionSync(() => {
+      if (now >= due) {
+        const id = crypto.randomUUID();
+        const snap = this.#snapshot(id, { old_status: "down", new_status: "down", reason: "reminder" }, now);
+        this.#enqueue({ ...snap, down_duration: now - downSince });
+        this.#nagCount++;
+      }
+      this.#nagDue = downSince + (this.#nagCount + 1) * period;
+      this.#saveState();
+    });
   }
 
   #snapshot(flipId: string, change: FlipChange, created: number): CheckSnapshot {
@@ -560,6 +616,7 @@ export class CheckDO extends DurableObject<Env> {
       // A past deadline that is not "down" (impossible by the status rules) must not spin the alarm.
       if (deadline !== null && (deadline > now || getStatus(this.#cfg, this.#st, now) === "down")) times.push(deadline);
       if (this.#mirrorDue !== null) times.push(this.#mirrorDue);
+      if (this.#nagDue !== null && this.#st.status === "down") times.push(this.#nagDue);
     }
     const outbox = this.#sql.exec("SELECT min(next_attempt) AS t FROM outbox").toArray()[0]?.t as number | null;
     if (outbox !== null && outbox !== undefined) times.push(outbox);

@@ -3,7 +3,8 @@ import { z } from "zod";
 export type Kind = "simple" | "cron" | "oncalendar";
 export type StoredStatus = "new" | "up" | "down" | "paused";
 export type Status = StoredStatus | "grace" | "started";
-export type FlipReason = "" | "fail" | "timeout";
+/** "reminder" only labels "still down" reminders; no flip row carries it. */
+export type FlipReason = "" | "fail" | "timeout" | "reminder";
 export type PingKind = "success" | "start" | "fail" | "log" | "ign";
 
 export const DEFAULT_TIMEOUT = 86400;

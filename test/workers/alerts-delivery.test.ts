@@ -184,3 +184,29 @@ describe("delivery rules", () => {
     expect((await log(up.flip_id)).results).toEqual([]);
   });
 });
+
+describe("reminders through the pipeline", () => {
+  it("delivers a still-down reminder to the channel with its own idempotency key", async () => {
+    const { ADMIN, patchState } = await import("./helpers");
+    const { runInDurableObject } = await import("cloudflare:test");
+    const p = await makeProject();
+    await call(`/admin/v1/projects/${p.id}`, { method: "PATCH", headers: ADMIN, body: JSON.stringify({ nag_period: 3600 }) });
+    const box = crypto.randomUUID();
+    const ch = await webhookChannel(p, box);
+    const { uuid, rec } = await checkWith(p, ch);
+    const down = await flipped(uuid, rec, "/fail", "first");
+    await consume(down);
+    await runInDurableObject(stub(uuid), (_i, state) => {
+      state.storage.sql.exec("UPDATE flips SET created = created - 3700000 WHERE new_status = 'down'");
+    });
+    await patchState(uuid, { nag_due: Date.now() - 1 });
+    const again = await recordAlerts(uuid, false);
+    await runDurableObjectAlarm(stub(uuid));
+    expect(again.sent).toHaveLength(1);
+    await consume(again.sent[0]!);
+    const got = await received(box);
+    expect(got).toHaveLength(2);
+    expect(got[1]!.headers["idempotency-key"]).toBe(`${again.sent[0]!.flip_id}:${ch}`);
+    expect(JSON.parse(got[1]!.body)).toMatchObject({ status: "down", body: "first" });
+  });
+});

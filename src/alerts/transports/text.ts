@@ -64,6 +64,7 @@ export const detailsUrl = (ctx: AlertContext): string => `${ctx.siteRoot}/checks
 export function reasonClause(reason: string): string | null {
   if (reason === "timeout") return "success signal did not arrive on time, grace time passed";
   if (reason === "fail") return "received a failure signal";
+  if (reason === "reminder") return "it is still down (a reminder)";
   return null;
 }
 
