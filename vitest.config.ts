@@ -1,10 +1,14 @@
 import path from "node:path";
-import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
+import { trustTestCertificates } from "./test/setup/smtp-certs.ts";
 
 // Two projects: "workers" runs inside workerd against the real bindings;
 // "node" drives whole processes (npm start, browsers, SMTP/HTTP receivers).
 export default defineConfig(async () => {
+  // The SMTP TLS tests' CA must be in NODE_EXTRA_CA_CERTS before miniflare loads (it reads it once,
+  // at import), hence the plugin's dynamic import after this.
+  trustTestCertificates();
+  const { cloudflareTest, readD1Migrations } = await import("@cloudflare/vitest-plugin");
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
   return {
     test: {
@@ -31,7 +35,7 @@ export default defineConfig(async () => {
             name: "workers",
             include: ["test/workers/**/*.test.ts"],
             setupFiles: ["./test/setup/apply-migrations.ts"],
-            globalSetup: ["./test/setup/receiver.ts"],
+            globalSetup: ["./test/setup/receiver.ts", "./test/setup/smtp.ts"],
           },
         },
         {

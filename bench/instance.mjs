@@ -37,15 +37,17 @@ async function waitUntilUp(base, child) {
 
 /**
  * Starts an instance with its ping rate limit lifted, creates a project, runs `fn({ base, project, dir })`,
- * and stops everything afterwards (also when `fn` fails or the time budget runs out).
+ * and stops everything afterwards (also when `fn` fails or the time budget runs out). `extraArgs` go to
+ * `npm start` after the defaults (e.g. `["--var", "INTEGRATIONS_ALLOW_PRIVATE_IPS:true"]`).
  */
-export async function withInstance(fn, budgetMs = 10 * 60_000) {
+export async function withInstance(fn, budgetMs = 10 * 60_000, extraArgs = []) {
   const port = await freePort();
   const inspector = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), "edgechecks-bench-"));
   const base = `http://127.0.0.1:${port}`;
   const args = ["scripts/start.mjs", "--port", String(port), "--persist-to", dir, "--no-cron", "--inspector-port", String(inspector)];
   args.push("--var", `ADMIN_TOKEN:${TOKEN}`, "--var", "PING_RATE_LIMIT:100000000", "--log-level", "warn");
+  args.push(...extraArgs);
   const child = spawn(process.execPath, args, { cwd: ROOT, detached: true, stdio: ["ignore", "ignore", "inherit"] });
   const stop = () => {
     try {

@@ -12,3 +12,15 @@ interface Env {
   MATRIX_HOMESERVER?: string;
   MATRIX_ACCESS_TOKEN?: string;
 }
+interface Env {
+  /** SMTP server for email channels; email alerts are disabled without SMTP_HOST. */
+  SMTP_HOST?: string;
+  /** Default 587 (465 with SMTP_TLS=on). */
+  SMTP_PORT?: string;
+  SMTP_USER?: string;
+  SMTP_PASSWORD?: string;
+  /** "starttls" (default), "on" (implicit TLS) or "off". */
+  SMTP_TLS?: string;
+  /** The From of alert emails: "addr" or "Name <addr>". */
+  DEFAULT_FROM_EMAIL?: string;
+}

@@ -5,9 +5,11 @@ import type { CheckSnapshot } from "../checks/check-do";
 import { config } from "../config";
 import { claim, settle, type ClaimKey } from "./claims";
 import { sendRequest } from "./http";
+import { sendMail, smtpConfig } from "./smtp";
+import { addressOf, buildEmail, toMime } from "./transports/email";
 import { buildRequest, isPermanentFailure, TransportUnavailable } from "./registry";
 import type { OutgoingRequest } from "./types";
-import type { AlertContext, OtherDownCheck } from "./types";
+import type { AlertContext, ChannelValue, OtherDownCheck } from "./types";
 
 export interface AlertMessage {
   flip_id: string;
@@ -116,6 +118,11 @@ export async function deliverFlip(env: Env, msg: AlertMessage, attempt: number):
       otherDown: down,
       test: false,
     };
+    if (ch.kind === "email") {
+      const retry = await deliverEmail(env, ctx, JSON.parse(ch.value) as ChannelValue<"email">, attempt);
+      if (retry !== null) later(retry);
+      continue;
+    }
     let request: OutgoingRequest | null;
     let unavailable: string | null = null;
     try {
@@ -146,4 +153,35 @@ export async function deliverFlip(env: Env, msg: AlertMessage, attempt: number):
     if (outcome === "retry") later(retryDelayMs(attempt));
   }
   return { retryInMs };
+}
+
+/** Email is not HTTP: rendered by transports/email.ts, sent over SMTP. Returns a retry delay or null. */
+async function deliverEmail(env: Env, ctx: AlertContext, value: ChannelValue<"email">, attempt: number): Promise<number | null> {
+  const message = buildEmail(ctx, value);
+  if (message === null) return null;
+  const snap = ctx.snapshot;
+  const key: ClaimKey = { flipId: snap.flip_id, channelId: ctx.channelId, checkId: snap.check_id, projectId: snap.project_id };
+  const now = Date.now();
+  const claimed = await claim(env.DB, key, now);
+  if (claimed.kind === "done") return null;
+  if (claimed.kind === "busy") return claimed.retryInMs;
+  const smtp = smtpConfig(env);
+  if (smtp === null) {
+    await settle(env.DB, key, "failed", "email notifications are not enabled.", now, Date.now(), false);
+    return null;
+  }
+  let ehloName = "localhost";
+  try {
+    ehloName = new URL(ctx.siteRoot).hostname || ehloName;
+  } catch {
+    // no site root
+  }
+  const result = await sendMail(
+    smtp,
+    { from: addressOf(smtp.from), to: message.to, data: toMime(message, smtp.from) },
+    { ehloName },
+  );
+  const outcome = result.ok ? "sent" : result.permanent ? "failed" : "retry";
+  await settle(env.DB, key, outcome, result.error, now, Date.now(), false);
+  return outcome === "retry" ? retryDelayMs(attempt) : null;
 }

@@ -1,0 +1,199 @@
+// Email alerts end to end inside the Workers pool: a real ping flips the check, the queue consumer
+// sends the alert over SMTP (cloudflare:sockets) to real SMTP servers (test/setup/smtp.ts).
+import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, inject, it } from "vitest";
+import type { AlertMessage } from "../../src/alerts/deliver";
+import { sendMail } from "../../src/alerts/smtp";
+import worker from "../../src/index";
+import { parseEmail, splitHeaders } from "../../src/ping/mime";
+import { api, call, makeProject, recordAlerts, stub, type TestProject } from "./helpers";
+
+const inspector = `http://127.0.0.1:${inject("smtpInspectPort")}`;
+const USER = "edgechecks";
+const PASSWORD = "test-password";
+const FROM = '"edgechecks alerts" <alerts@edgechecks.test>';
+
+interface Received {
+  server: string;
+  secure: boolean;
+  user: string;
+  mailFrom: string;
+  rcptTo: string[];
+  raw: string;
+}
+
+const received = async (to: string): Promise<Received[]> => (await fetch(`${inspector}/messages?to=${encodeURIComponent(to)}`)).json();
+
+const smtpEnv = (o: Partial<Env> = {}): Env => ({
+  ...env,
+  SMTP_HOST: "127.0.0.1",
+  SMTP_PORT: String(inject("smtpPort")),
+  SMTP_TLS: "off",
+  SMTP_USER: USER,
+  SMTP_PASSWORD: PASSWORD,
+  DEFAULT_FROM_EMAIL: FROM,
+  ...o,
+});
+
+const address = (prefix = "ops") => `${prefix}-${crypto.randomUUID()}@example.com`;
+
+async function emailChannel(p: TestProject, to: string, flags: { up?: boolean; down?: boolean } = {}): Promise<string> {
+  const res = await api(p, "/channels/", { body: { name: "mail", kind: "email", value: { value: to, up: true, down: true, ...flags } } });
+  expect(res.status).toBe(201);
+  return (await res.json<{ id: string }>()).id;
+}
+
+async function checkWith(p: TestProject, channels: string, name = "nightly backup") {
+  const res = await api(p, "/checks/", { body: { name, channels } });
+  const uuid = (await res.json<{ uuid: string }>()).uuid;
+  const rec = await recordAlerts(uuid, false);
+  return { uuid, rec };
+}
+
+async function flipped(uuid: string, rec: Awaited<ReturnType<typeof recordAlerts>>, path: string, body?: string) {
+  await call(`/ping/${uuid}${path}`, { method: body === undefined ? "GET" : "POST", body });
+  await runDurableObjectAlarm(stub(uuid));
+  return rec.sent[rec.sent.length - 1]!;
+}
+
+async function consume(body: AlertMessage, withEnv: Env, attempts = 1) {
+  const batch = createMessageBatch<AlertMessage>("alerts", [{ id: `m${attempts}`, timestamp: new Date(), attempts, body }]);
+  const ctx = createExecutionContext();
+  await worker.queue(batch, withEnv);
+  return getQueueResult(batch, ctx);
+}
+
+const log = async (flipId: string) =>
+  (await env.DB.prepare("SELECT * FROM notifications WHERE flip_id = ?").bind(flipId).all<Record<string, unknown>>()).results;
+
+const headersOf = (raw: string) => splitHeaders(raw).headers;
+
+describe("email alerts over SMTP", () => {
+  it("a failure and the recovery: one message each, with subject, From/To, text and HTML parts", async () => {
+    const p = await makeProject();
+    const to = address();
+    const ch = await emailChannel(p, to);
+    const { uuid, rec } = await checkWith(p, ch);
+
+    const down = await flipped(uuid, rec, "/fail", "disk full on /var");
+    expect((await consume(down, smtpEnv())).explicitAcks).toEqual(["m1"]);
+    let got = await received(to);
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({ server: "plain", user: USER, mailFrom: "alerts@edgechecks.test", rcptTo: [to] });
+    const h = headersOf(got[0]!.raw);
+    expect(h.get("from")).toBe(FROM);
+    expect(h.get("to")).toBe(to);
+    expect(h.get("x-idempotency-key")).toBe(`${down.flip_id}:${ch}`);
+    const mail = parseEmail(new TextEncoder().encode(got[0]!.raw));
+    expect(mail.subject).toBe("DOWN | nightly backup");
+    for (const part of [mail.plain, mail.htmlText]) {
+      expect(part).toContain("nightly backup");
+      expect(part).toContain("disk full on /var");
+    }
+    expect((await log(down.flip_id))).toEqual([expect.objectContaining({ channel_id: ch, status: "sent", error: "", attempts: 1 })]);
+
+    const up = await flipped(uuid, rec, "");
+    await consume(up, smtpEnv());
+    got = await received(to);
+    expect(got).toHaveLength(2);
+    expect(parseEmail(new TextEncoder().encode(got[1]!.raw)).subject).toBe("UP | nightly backup");
+  });
+
+  it("a channel with down: false gets nothing for a failure, and no log row", async () => {
+    const p = await makeProject();
+    const to = address();
+    const { uuid, rec } = await checkWith(p, await emailChannel(p, to, { down: false }));
+    const down = await flipped(uuid, rec, "/fail");
+    await consume(down, smtpEnv());
+    expect(await received(to)).toEqual([]);
+    expect(await log(down.flip_id)).toEqual([]);
+  });
+
+  it("a redelivered message is sent once", async () => {
+    const p = await makeProject();
+    const to = address();
+    const { uuid, rec } = await checkWith(p, await emailChannel(p, to));
+    const down = await flipped(uuid, rec, "/fail");
+    await consume(down, smtpEnv(), 1);
+    await consume(down, smtpEnv(), 2);
+    expect(await received(to)).toHaveLength(1);
+  });
+
+  it("a wrong password: the error is logged and the message retried; the right one then delivers", async () => {
+    const p = await makeProject();
+    const to = address();
+    const { uuid, rec } = await checkWith(p, await emailChannel(p, to));
+    const down = await flipped(uuid, rec, "/fail");
+    const first = await consume(down, smtpEnv({ SMTP_PASSWORD: "wrong" }), 1);
+    expect(first.retryMessages.map((m) => m.msgId)).toEqual(["m1"]);
+    expect(await log(down.flip_id)).toEqual([expect.objectContaining({ status: "retry", error: expect.stringMatching(/^SMTP authentication failed: 535/) })]);
+    expect(await received(to)).toEqual([]);
+    expect((await consume(down, smtpEnv(), 2)).explicitAcks).toEqual(["m2"]);
+    expect(await received(to)).toHaveLength(1);
+    expect(await log(down.flip_id)).toEqual([expect.objectContaining({ status: "sent", attempts: 2, error: "" })]);
+  });
+
+  it("a recipient the server refuses (5xx to RCPT TO) fails for good, no retry", async () => {
+    const p = await makeProject();
+    const to = address("reject");
+    const { uuid, rec } = await checkWith(p, await emailChannel(p, to));
+    const down = await flipped(uuid, rec, "/fail");
+    expect((await consume(down, smtpEnv())).explicitAcks).toEqual(["m1"]);
+    expect(await log(down.flip_id)).toEqual([expect.objectContaining({ status: "failed", error: expect.stringMatching(/^RCPT TO failed: 550/) })]);
+  });
+
+  it("without SMTP_HOST: failed with 'email notifications are not enabled.', no retry", async () => {
+    const p = await makeProject();
+    const { uuid, rec } = await checkWith(p, await emailChannel(p, address()));
+    const down = await flipped(uuid, rec, "/fail");
+    expect((await consume(down, smtpEnv({ SMTP_HOST: "" }))).explicitAcks).toEqual(["m1"]);
+    expect(await log(down.flip_id)).toEqual([expect.objectContaining({ status: "failed", error: "email notifications are not enabled." })]);
+  });
+
+  it("a closed port: connection failure, retried", async () => {
+    const p = await makeProject();
+    const { uuid, rec } = await checkWith(p, await emailChannel(p, address()));
+    const down = await flipped(uuid, rec, "/fail");
+    expect((await consume(down, smtpEnv({ SMTP_PORT: "1" }))).retryMessages).toHaveLength(1);
+    expect(await log(down.flip_id)).toEqual([expect.objectContaining({ status: "retry", error: expect.stringMatching(/^Connection failed/) })]);
+  });
+});
+
+describe("SMTP client variants", () => {
+  const config = (port: number, tls: "off" | "on" | "starttls") => ({ host: "127.0.0.1", port, tls, user: USER, password: PASSWORD, from: FROM });
+  const data = (to: string) => `From: ${FROM}\r\nTo: ${to}\r\nSubject: variant\r\n\r\n.leading dot\r\nbody\r\n`;
+
+  it("AUTH LOGIN when the server offers only LOGIN; dot-stuffed lines arrive intact", async () => {
+    const to = address();
+    const r = await sendMail(config(inject("smtpLoginPort"), "off"), { from: "alerts@edgechecks.test", to, data: data(to) });
+    expect(r).toMatchObject({ ok: true, error: "" });
+    const got = await received(to);
+    expect(got).toMatchObject([{ server: "login", user: USER }]);
+    expect(got[0]!.raw).toContain("\r\n.leading dot\r\nbody\r\n");
+  });
+
+  it.skipIf(inject("smtpStartTlsPort") === 0)("STARTTLS with a certificate from a test CA", async () => {
+    const to = address();
+    const r = await sendMail(config(inject("smtpStartTlsPort"), "starttls"), { from: "alerts@edgechecks.test", to, data: data(to) });
+    expect(r).toMatchObject({ ok: true, error: "" });
+    expect(await received(to)).toMatchObject([{ server: "starttls", secure: true, user: USER }]);
+  });
+
+  it.skipIf(inject("smtpTlsPort") === 0)("implicit TLS", async () => {
+    const to = address();
+    const r = await sendMail(config(inject("smtpTlsPort"), "on"), { from: "alerts@edgechecks.test", to, data: data(to) });
+    expect(r).toMatchObject({ ok: true, error: "" });
+    expect(await received(to)).toMatchObject([{ server: "tls", secure: true, user: USER }]);
+  });
+
+  it("a server that never greets: Connection timed out", async () => {
+    const r = await sendMail(config(inject("smtpInspectPort"), "off"), { from: "a@b.c", to: address(), data: "x\r\n" }, { timeoutMs: 300 });
+    expect(r).toMatchObject({ ok: false, error: "Connection timed out", permanent: false });
+  });
+
+  it("refuses to go on in plaintext when STARTTLS is required but not offered", async () => {
+    const r = await sendMail(config(inject("smtpPort"), "starttls"), { from: "a@b.c", to: address(), data: "x\r\n" });
+    expect(r).toMatchObject({ ok: false, error: "The SMTP server does not support STARTTLS", permanent: false });
+  });
+});
