@@ -4,11 +4,10 @@ import type { ChannelKind } from "../api/channel-spec";
 import type { CheckSnapshot } from "../checks/check-do";
 import { config } from "../config";
 import { claim, settle, type ClaimKey } from "./claims";
-import { sendRequest } from "./http";
+import { sendRequest, type SendResult } from "./http";
 import { sendMail, smtpConfig } from "./smtp";
 import { addressOf, buildEmail, toMime } from "./transports/email";
 import { buildRequest, isPermanentFailure, TransportUnavailable } from "./registry";
-import type { OutgoingRequest } from "./types";
 import type { AlertContext, ChannelValue, OtherDownCheck } from "./types";
 
 export interface AlertMessage {
@@ -101,7 +100,6 @@ export function retryDelayMs(attempt: number): number {
 export async function deliverFlip(env: Env, msg: AlertMessage, attempt: number): Promise<DeliveryOutcome> {
   const snap = await loadSnapshot(env.DB, msg.flip_id);
   if (snap === null) return { retryInMs: retryDelayMs(attempt), snapshotMissing: true };
-  const conf = config(env);
   const channels = await channelsFor(env.DB, snap);
   const down = await otherDown(env.DB, snap);
   let retryInMs: number | null = null;
@@ -118,70 +116,71 @@ export async function deliverFlip(env: Env, msg: AlertMessage, attempt: number):
       otherDown: down,
       test: false,
     };
-    if (ch.kind === "email") {
-      const retry = await deliverEmail(env, ctx, JSON.parse(ch.value) as ChannelValue<"email">, attempt);
-      if (retry !== null) later(retry);
-      continue;
-    }
-    let request: OutgoingRequest | null;
-    let unavailable: string | null = null;
-    try {
-      request = await buildRequest(env, ch.kind as ChannelKind, ctx, JSON.parse(ch.value));
-    } catch (err) {
-      if (!(err instanceof TransportUnavailable)) throw err;
-      request = null;
-      unavailable = err.message;
-    }
-    // A direction the channel does not want (Healthchecks' no-op) leaves no trace.
-    if (request === null && unavailable === null) continue;
-    const key: ClaimKey = { flipId: snap.flip_id, channelId: ch.id, checkId: snap.check_id, projectId: snap.project_id };
-    const now = Date.now();
-    const claimed = await claim(env.DB, key, now);
-    if (claimed.kind === "done") continue;
-    if (claimed.kind === "busy") {
-      later(claimed.retryInMs);
-      continue;
-    }
-    if (request === null) {
-      await settle(env.DB, key, "failed", unavailable ?? "", now, Date.now(), false);
-      continue;
-    }
-    const result = await sendRequest(request, ctx.idempotencyKey, conf.allowPrivateIps);
-    const disable = !result.ok && isPermanentFailure(ch.kind as ChannelKind, result.status);
-    const outcome = result.ok ? "sent" : result.permanent || disable ? "failed" : "retry";
-    await settle(env.DB, key, outcome, result.error, now, Date.now(), disable);
-    if (outcome === "retry") later(retryDelayMs(attempt));
+    const retry = await deliverToChannel(env, ctx, ch, attempt);
+    if (retry !== null) later(retry);
   }
   return { retryInMs };
 }
 
-/** Email is not HTTP: rendered by transports/email.ts, sent over SMTP. Returns a retry delay or null. */
-async function deliverEmail(env: Env, ctx: AlertContext, value: ChannelValue<"email">, attempt: number): Promise<number | null> {
-  const message = buildEmail(ctx, value);
-  if (message === null) return null;
+/** How to send one alert to one channel, or why it cannot be sent; null = nothing to send (a no-op direction). */
+type Prepared = { send: () => Promise<SendResult>; disables: (r: SendResult) => boolean } | { unavailable: string } | null;
+
+async function prepare(env: Env, ctx: AlertContext, kind: string, value: unknown): Promise<Prepared> {
+  if (kind === "email") {
+    // Email is not HTTP: rendered by transports/email.ts, sent over SMTP; failures never disable it.
+    const message = buildEmail(ctx, value as ChannelValue<"email">);
+    if (message === null) return null;
+    const smtp = smtpConfig(env);
+    if (smtp === null) return { unavailable: "email notifications are not enabled." };
+    let ehloName = "localhost";
+    try {
+      ehloName = new URL(ctx.siteRoot).hostname || ehloName;
+    } catch {
+      // no site root
+    }
+    const mail = { from: addressOf(smtp.from), to: message.to, data: toMime(message, smtp.from) };
+    return { send: () => sendMail(smtp, mail, { ehloName }), disables: () => false };
+  }
+  try {
+    const request = await buildRequest(env, kind as ChannelKind, ctx, value);
+    if (request === null) return null;
+    const allowPrivate = config(env).allowPrivateIps;
+    return {
+      send: () => sendRequest(request, ctx.idempotencyKey, allowPrivate),
+      disables: (r) => isPermanentFailure(kind as ChannelKind, r.status),
+    };
+  } catch (err) {
+    if (err instanceof TransportUnavailable) return { unavailable: err.message };
+    throw err;
+  }
+}
+
+/**
+ * One attempt at one (flip, channel) pair: claim it, send, record the outcome. Returns when the
+ * message should come back (ms), or null when this pair needs nothing more.
+ */
+export async function deliverToChannel(
+  env: Env,
+  ctx: AlertContext,
+  ch: Pick<ChannelRow, "id" | "kind" | "value">,
+  attempt: number,
+): Promise<number | null> {
+  const prepared = await prepare(env, ctx, ch.kind, JSON.parse(ch.value));
+  // A direction the channel does not want (Healthchecks' no-op) leaves no trace.
+  if (prepared === null) return null;
   const snap = ctx.snapshot;
-  const key: ClaimKey = { flipId: snap.flip_id, channelId: ctx.channelId, checkId: snap.check_id, projectId: snap.project_id };
+  const key: ClaimKey = { flipId: snap.flip_id, channelId: ch.id, checkId: snap.check_id, projectId: snap.project_id };
   const now = Date.now();
   const claimed = await claim(env.DB, key, now);
   if (claimed.kind === "done") return null;
   if (claimed.kind === "busy") return claimed.retryInMs;
-  const smtp = smtpConfig(env);
-  if (smtp === null) {
-    await settle(env.DB, key, "failed", "email notifications are not enabled.", now, Date.now(), false);
+  if ("unavailable" in prepared) {
+    await settle(env.DB, key, "failed", prepared.unavailable, now, Date.now(), false);
     return null;
   }
-  let ehloName = "localhost";
-  try {
-    ehloName = new URL(ctx.siteRoot).hostname || ehloName;
-  } catch {
-    // no site root
-  }
-  const result = await sendMail(
-    smtp,
-    { from: addressOf(smtp.from), to: message.to, data: toMime(message, smtp.from) },
-    { ehloName },
-  );
-  const outcome = result.ok ? "sent" : result.permanent ? "failed" : "retry";
-  await settle(env.DB, key, outcome, result.error, now, Date.now(), false);
+  const result = await prepared.send();
+  const disable = !result.ok && prepared.disables(result);
+  const outcome = result.ok ? "sent" : result.permanent || disable ? "failed" : "retry";
+  await settle(env.DB, key, outcome, result.error, now, Date.now(), disable);
   return outcome === "retry" ? retryDelayMs(attempt) : null;
 }

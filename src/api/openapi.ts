@@ -156,6 +156,17 @@ function document(serverUrl: string) {
           responses: { "200": ok("The deleted channel", channelSummary), "404": ok("No such channel in this project"), ...errors },
         },
       },
+      "/channels/{id}/test": {
+        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+        post: {
+          summary: "Send a test notification through the channel and report the result",
+          responses: {
+            "200": ok("The outcome of the single attempt", z.object({ ok: z.boolean(), error: z.string() })),
+            "404": ok("No such channel in this project"),
+            ...errors,
+          },
+        },
+      },
       "/badges/": {
         get: { summary: "Badge URLs per tag", responses: { "200": ok("Badge URLs", badgeListSchema), ...errors } },
       },

@@ -8,6 +8,7 @@ import type { CheckConfig } from "../checks/model";
 import { renderCheck } from "../checks/render";
 import { stateFromRow } from "../checks/summary-status";
 import { config } from "../config";
+import { sendTestNotification } from "../alerts/test-notification";
 import { badgeUrls, type BadgeUrls } from "../badges/signature";
 import { channels, checkChannels, checks, projects } from "../db/schema";
 import { HttpError } from "../http/errors";
@@ -331,6 +332,12 @@ function parseGroupValue(stored: string): string[] {
     return [];
   }
 }
+
+managementApi.use("/channels/:id/test", cors("POST"));
+managementApi.post("/channels/:id/test", requireWrite, async (c) => {
+  const channel = await ownChannel(c);
+  return c.json(await sendTestNotification(c.env, channel, new URL(c.req.url).origin));
+});
 
 managementApi.use("/badges/", cors("GET"));
 managementApi.get("/badges/", requireRead, async (c) => {

@@ -210,3 +210,32 @@ describe("reminders through the pipeline", () => {
     expect(JSON.parse(got[1]!.body)).toMatchObject({ status: "down", body: "first" });
   });
 });
+
+describe("test notifications", () => {
+  it("POST /api/v3/channels/<id>/test delivers a test alert through the same path and reports the result", async () => {
+    const p = await makeProject();
+    const box = crypto.randomUUID();
+    const ch = await webhookChannel(p, box);
+    const res = await api(p, `/channels/${ch}/test`, { method: "POST" });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true, error: "" });
+    const got = await received(box);
+    expect(got).toHaveLength(1);
+    expect(JSON.parse(got[0]!.body)).toMatchObject({ name: "TEST", status: "down" });
+    expect(got[0]!.headers["idempotency-key"]).toMatch(/^[0-9a-f-]{36}:/);
+  });
+
+  it("reports a failing receiver without retrying, and refuses read-only keys and other projects", async () => {
+    const p = await makeProject();
+    const box = crypto.randomUUID();
+    await script(box, [500]);
+    const ch = await webhookChannel(p, box);
+    expect(await (await api(p, `/channels/${ch}/test`, { method: "POST" })).json()).toEqual({
+      ok: false,
+      error: "Received status code 500",
+    });
+    expect(await received(box)).toHaveLength(1);
+    expect((await api(p, `/channels/${ch}/test`, { method: "POST", ro: true })).status).toBe(401);
+    expect((await api(await makeProject(), `/channels/${ch}/test`, { method: "POST" })).status).toBe(404);
+  });
+});

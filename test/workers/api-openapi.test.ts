@@ -26,6 +26,7 @@ describe("GET /api/v3/openapi.json", () => {
         "/badges/",
         "/channels/",
         "/channels/{id}",
+        "/channels/{id}/test",
         "/checks/",
         "/checks/{unique_key}",
         "/checks/{unique_key}/flips/",
