@@ -28,57 +28,60 @@ interface ChannelRow {
 /** null: nothing left to do; otherwise the message must come back after this many ms. */
 export type DeliveryOutcome = { retryInMs: number | null; snapshotMissing?: boolean };
 
-async function loadSnapshot(db: D1Database, flipId: string): Promise<CheckSnapshot | null> {
-  const row = await db.prepare("SELECT snapshot FROM alert_flips WHERE id = ?").bind(flipId).first<{ snapshot: string }>();
-  return row === null ? null : (JSON.parse(row.snapshot) as CheckSnapshot);
+const CHANNEL_COLS = "id, name, kind, value, disabled, last_notify_duration";
+
+interface FlipContext {
+  snapshot: CheckSnapshot | null;
+  channels: ChannelRow[];
+  otherDown: OtherDownCheck[];
 }
 
 /**
- * The channels to notify: those assigned to the check now (Healthchecks' send-time rule), or — if
- * the check was deleted since the flip — those it had at flip time that still exist. Groups expand
- * to their members. Disabled channels are skipped; the fastest channels go first.
+ * Everything a flip's delivery reads, in one D1 round trip: its snapshot, the channels to notify and
+ * the project's other down checks. Channels are those assigned to the check now (Healthchecks'
+ * send-time rule) or — if the check was deleted since the flip — those it had at flip time that still
+ * exist. Groups expand to their members; disabled channels are skipped; the fastest go first.
  */
-async function channelsFor(db: D1Database, snap: CheckSnapshot): Promise<ChannelRow[]> {
-  const live = await db.prepare("SELECT 1 FROM checks WHERE id = ? AND deleted_at IS NULL").bind(snap.check_id).first();
-  const cols = "id, name, kind, value, disabled, last_notify_duration";
-  let rows: ChannelRow[];
-  if (live !== null) {
-    rows = (
-      await db
-        .prepare(`SELECT ${cols} FROM channels WHERE project_id = ? AND id IN (SELECT channel_id FROM check_channels WHERE check_id = ?)`)
-        .bind(snap.project_id, snap.check_id)
-        .all<ChannelRow>()
-    ).results;
-  } else {
-    const ids = String(snap.check.channels ?? "").split(",").filter((id) => id !== "");
-    rows = ids.length === 0 ? [] : (
-      await db
-        .prepare(`SELECT ${cols} FROM channels WHERE project_id = ? AND id IN (SELECT value FROM json_each(?))`)
-        .bind(snap.project_id, JSON.stringify(ids))
-        .all<ChannelRow>()
-    ).results;
+async function loadFlip(db: D1Database, msg: AlertMessage): Promise<FlipContext> {
+  const [snapRows, liveRows, assigned, down] = await db.batch([
+    db.prepare("SELECT snapshot FROM alert_flips WHERE id = ?").bind(msg.flip_id),
+    db.prepare("SELECT 1 AS live FROM checks WHERE id = ? AND deleted_at IS NULL").bind(msg.check_id),
+    db
+      .prepare(`SELECT ${CHANNEL_COLS} FROM channels WHERE project_id = ? AND id IN (SELECT channel_id FROM check_channels WHERE check_id = ?)`)
+      .bind(msg.project_id, msg.check_id),
+    db
+      .prepare(
+        `SELECT name, id FROM checks WHERE project_id = ? AND id != ? AND status = 'down' AND deleted_at IS NULL
+         ORDER BY name, id LIMIT 10`,
+      )
+      .bind(msg.project_id, msg.check_id),
+  ]);
+  const raw = (snapRows!.results[0] as { snapshot: string } | undefined)?.snapshot;
+  const snapshot = raw === undefined ? null : (JSON.parse(raw) as CheckSnapshot);
+  const otherDown = (down!.results as { name: string; id: string }[]).map((r) => ({ name: r.name || r.id, down_since: null }));
+  if (snapshot === null) return { snapshot, channels: [], otherDown };
+  let rows = assigned!.results as unknown as ChannelRow[];
+  if (liveRows!.results.length === 0) {
+    const ids = String(snapshot.check.channels ?? "").split(",").filter((id) => id !== "");
+    rows = await channelsById(db, msg.project_id, ids, false);
   }
-  const groupMembers = rows.filter((r) => r.kind === "group").flatMap((g) => String(JSON.parse(g.value)).split(","));
-  if (groupMembers.length > 0) {
-    const members = await db
-      .prepare(`SELECT ${cols} FROM channels WHERE project_id = ? AND kind != 'group' AND id IN (SELECT value FROM json_each(?))`)
-      .bind(snap.project_id, JSON.stringify(groupMembers))
-      .all<ChannelRow>();
-    rows = [...rows, ...members.results];
-  }
+  const members = rows.filter((r) => r.kind === "group").flatMap((g) => String(JSON.parse(g.value)).split(","));
+  if (members.length > 0) rows = [...rows, ...(await channelsById(db, msg.project_id, members, true))];
   const unique = new Map(rows.filter((r) => r.kind !== "group" && r.disabled === 0).map((r) => [r.id, r]));
-  return [...unique.values()].sort((a, b) => (a.last_notify_duration ?? Infinity) - (b.last_notify_duration ?? Infinity));
+  const channels = [...unique.values()].sort((a, b) => (a.last_notify_duration ?? Infinity) - (b.last_notify_duration ?? Infinity));
+  return { snapshot, channels, otherDown };
 }
 
-async function otherDown(db: D1Database, snap: CheckSnapshot): Promise<OtherDownCheck[]> {
+async function channelsById(db: D1Database, projectId: string, ids: string[], excludeGroups: boolean): Promise<ChannelRow[]> {
+  if (ids.length === 0) return [];
   const { results } = await db
     .prepare(
-      `SELECT name, id FROM checks WHERE project_id = ? AND id != ? AND status = 'down' AND deleted_at IS NULL
-       ORDER BY name, id LIMIT 10`,
+      `SELECT ${CHANNEL_COLS} FROM channels WHERE project_id = ? ${excludeGroups ? "AND kind != 'group'" : ""}
+       AND id IN (SELECT value FROM json_each(?))`,
     )
-    .bind(snap.project_id, snap.check_id)
-    .all<{ name: string; id: string }>();
-  return results.map((r) => ({ name: r.name || r.id, down_since: null }));
+    .bind(projectId, JSON.stringify(ids))
+    .all<ChannelRow>();
+  return results;
 }
 
 function siteRootOf(env: Env, snap: CheckSnapshot): string {
@@ -98,10 +101,8 @@ export function retryDelayMs(attempt: number): number {
 }
 
 export async function deliverFlip(env: Env, msg: AlertMessage, attempt: number): Promise<DeliveryOutcome> {
-  const snap = await loadSnapshot(env.DB, msg.flip_id);
+  const { snapshot: snap, channels, otherDown: down } = await loadFlip(env.DB, msg);
   if (snap === null) return { retryInMs: retryDelayMs(attempt), snapshotMissing: true };
-  const channels = await channelsFor(env.DB, snap);
-  const down = await otherDown(env.DB, snap);
   let retryInMs: number | null = null;
   const later = (ms: number) => (retryInMs = retryInMs === null ? ms : Math.min(retryInMs, ms));
 

@@ -239,3 +239,18 @@ describe("test notifications", () => {
     expect((await api(await makeProject(), `/channels/${ch}/test`, { method: "POST" })).status).toBe(404);
   });
 });
+
+describe("groups", () => {
+  it("a group channel delivers to each member once, even when a member is also attached directly", async () => {
+    const p = await makeProject();
+    const [a, b] = [crypto.randomUUID(), crypto.randomUUID()];
+    const chA = await webhookChannel(p, a);
+    const chB = await webhookChannel(p, b);
+    const res = await api(p, "/channels/", { body: { name: "everyone", kind: "group", value: `${chA},${chB}` } });
+    const group = (await res.json<{ id: string }>()).id;
+    const { uuid, rec } = await checkWith(p, `${group},${chA}`);
+    await consume(await flipped(uuid, rec, "/fail"));
+    expect(await received(a)).toHaveLength(1);
+    expect(await received(b)).toHaveLength(1);
+  });
+});
