@@ -1,10 +1,9 @@
 // Alert delivery end to end inside the Workers pool: a real ping flips the check, its outbox hands
 // the flip over, the queue consumer delivers to a real local HTTP receiver (test/setup/receiver.ts).
-import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
-import type { AlertMessage } from "../../src/alerts/deliver";
-import worker from "../../src/index";
+import { checkWith, consume, flipped } from "./alert-helpers";
 import { api, call, makeProject, recordAlerts, stub, type TestProject } from "./helpers";
 
 const receiver = `http://127.0.0.1:${inject("receiverPort")}`;
@@ -39,26 +38,8 @@ async function webhookChannel(p: TestProject, box: string, name = box): Promise<
   return (await res.json<{ id: string }>()).id;
 }
 
-/** A check attached to `channels`, whose flips the test hands to the consumer itself. */
-async function checkWith(p: TestProject, channels: string) {
-  const res = await api(p, "/checks/", { body: { name: "nightly", channels } });
-  const uuid = (await res.json<{ uuid: string }>()).uuid;
-  const rec = await recordAlerts(uuid, false);
-  return { uuid, rec };
-}
 
-async function flipped(uuid: string, rec: Awaited<ReturnType<typeof recordAlerts>>, path: string, body?: string) {
-  await call(`/ping/${uuid}${path}`, { method: body === undefined ? "GET" : "POST", body });
-  await runDurableObjectAlarm(stub(uuid));
-  return rec.sent[rec.sent.length - 1]!;
-}
 
-async function consume(body: AlertMessage, attempts = 1, queue = "alerts") {
-  const batch = createMessageBatch<AlertMessage>(queue, [{ id: `m${attempts}`, timestamp: new Date(), attempts, body }]);
-  const ctx = createExecutionContext();
-  await worker.queue(batch, env);
-  return getQueueResult(batch, ctx);
-}
 
 async function log(flipId: string) {
   return env.DB.prepare("SELECT * FROM notifications WHERE flip_id = ?").bind(flipId).all<Record<string, unknown>>();
@@ -107,8 +88,8 @@ describe("delivery to a webhook", () => {
     const box = crypto.randomUUID();
     const { uuid, rec } = await checkWith(p, await webhookChannel(p, box));
     const down = await flipped(uuid, rec, "/fail");
-    await consume(down, 1);
-    await consume(down, 2);
+    await consume(down, { attempts: 1 });
+    await consume(down, { attempts: 2 });
     expect(await received(box)).toHaveLength(1);
   });
 
@@ -119,10 +100,10 @@ describe("delivery to a webhook", () => {
     const ch = await webhookChannel(p, box);
     const { uuid, rec } = await checkWith(p, ch);
     const down = await flipped(uuid, rec, "/fail");
-    const first = await consume(down, 1);
+    const first = await consume(down, { attempts: 1 });
     expect(first.retryMessages.map((m) => m.msgId)).toEqual(["m1"]);
-    expect((await consume(down, 2)).retryMessages.map((m) => m.msgId)).toEqual(["m2"]);
-    expect((await consume(down, 3)).explicitAcks).toEqual(["m3"]);
+    expect((await consume(down, { attempts: 2 })).retryMessages.map((m) => m.msgId)).toEqual(["m2"]);
+    expect((await consume(down, { attempts: 3 })).explicitAcks).toEqual(["m3"]);
     expect((await received(box)).map((r) => r.method)).toEqual(["POST", "POST", "POST"]);
     expect((await log(down.flip_id)).results).toEqual([expect.objectContaining({ status: "sent", attempts: 3, error: "" })]);
     const channel = await env.DB.prepare("SELECT last_error, last_notify_duration FROM channels WHERE id = ?").bind(ch).first();
@@ -136,9 +117,9 @@ describe("delivery to a webhook", () => {
     const ch = await webhookChannel(p, box);
     const { uuid, rec } = await checkWith(p, ch);
     const down = await flipped(uuid, rec, "/fail");
-    for (let attempt = 1; attempt <= 3; attempt++) expect((await consume(down, attempt)).retryMessages).toHaveLength(1);
+    for (let attempt = 1; attempt <= 3; attempt++) expect((await consume(down, { attempts: attempt })).retryMessages).toHaveLength(1);
     expect((await log(down.flip_id)).results).toEqual([expect.objectContaining({ status: "retry", error: "Received status code 500" })]);
-    expect((await consume(down, 4, "alerts-dlq")).explicitAcks).toEqual(["m4"]);
+    expect((await consume(down, { attempts: 4, queue: "alerts-dlq" })).explicitAcks).toEqual(["m4"]);
     expect((await log(down.flip_id)).results).toEqual([
       expect.objectContaining({ status: "failed", error: "gave up after 3 attempts: Received status code 500" }),
     ]);

@@ -1,13 +1,11 @@
 // Email alerts end to end inside the Workers pool: a real ping flips the check, the queue consumer
 // sends the alert over SMTP (cloudflare:sockets) to real SMTP servers (test/setup/smtp.ts).
-import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
-import type { AlertMessage } from "../../src/alerts/deliver";
 import { sendMail } from "../../src/alerts/smtp";
-import worker from "../../src/index";
 import { parseEmail, splitHeaders } from "../../src/ping/mime";
-import { api, call, makeProject, recordAlerts, stub, type TestProject } from "./helpers";
+import { checkWith, consume, flipped } from "./alert-helpers";
+import { api, makeProject, type TestProject } from "./helpers";
 
 const inspector = `http://127.0.0.1:${inject("smtpInspectPort")}`;
 const USER = "edgechecks";
@@ -44,25 +42,8 @@ async function emailChannel(p: TestProject, to: string, flags: { up?: boolean; d
   return (await res.json<{ id: string }>()).id;
 }
 
-async function checkWith(p: TestProject, channels: string, name = "nightly backup") {
-  const res = await api(p, "/checks/", { body: { name, channels } });
-  const uuid = (await res.json<{ uuid: string }>()).uuid;
-  const rec = await recordAlerts(uuid, false);
-  return { uuid, rec };
-}
 
-async function flipped(uuid: string, rec: Awaited<ReturnType<typeof recordAlerts>>, path: string, body?: string) {
-  await call(`/ping/${uuid}${path}`, { method: body === undefined ? "GET" : "POST", body });
-  await runDurableObjectAlarm(stub(uuid));
-  return rec.sent[rec.sent.length - 1]!;
-}
 
-async function consume(body: AlertMessage, withEnv: Env, attempts = 1) {
-  const batch = createMessageBatch<AlertMessage>("alerts", [{ id: `m${attempts}`, timestamp: new Date(), attempts, body }]);
-  const ctx = createExecutionContext();
-  await worker.queue(batch, withEnv);
-  return getQueueResult(batch, ctx);
-}
 
 const log = async (flipId: string) =>
   (await env.DB.prepare("SELECT * FROM notifications WHERE flip_id = ?").bind(flipId).all<Record<string, unknown>>()).results;
@@ -74,10 +55,10 @@ describe("email alerts over SMTP", () => {
     const p = await makeProject();
     const to = address();
     const ch = await emailChannel(p, to);
-    const { uuid, rec } = await checkWith(p, ch);
+    const { uuid, rec } = await checkWith(p, ch, "nightly backup");
 
     const down = await flipped(uuid, rec, "/fail", "disk full on /var");
-    expect((await consume(down, smtpEnv())).explicitAcks).toEqual(["m1"]);
+    expect((await consume(down, { env: smtpEnv() })).explicitAcks).toEqual(["m1"]);
     let got = await received(to);
     expect(got).toHaveLength(1);
     expect(got[0]).toMatchObject({ server: "plain", user: USER, mailFrom: "alerts@edgechecks.test", rcptTo: [to] });
@@ -94,7 +75,7 @@ describe("email alerts over SMTP", () => {
     expect((await log(down.flip_id))).toEqual([expect.objectContaining({ channel_id: ch, status: "sent", error: "", attempts: 1 })]);
 
     const up = await flipped(uuid, rec, "");
-    await consume(up, smtpEnv());
+    await consume(up, { env: smtpEnv() });
     got = await received(to);
     expect(got).toHaveLength(2);
     expect(parseEmail(new TextEncoder().encode(got[1]!.raw)).subject).toBe("UP | nightly backup");
@@ -103,9 +84,9 @@ describe("email alerts over SMTP", () => {
   it("a channel with down: false gets nothing for a failure, and no log row", async () => {
     const p = await makeProject();
     const to = address();
-    const { uuid, rec } = await checkWith(p, await emailChannel(p, to, { down: false }));
+    const { uuid, rec } = await checkWith(p, await emailChannel(p, to, { down: false }), "nightly backup");
     const down = await flipped(uuid, rec, "/fail");
-    await consume(down, smtpEnv());
+    await consume(down, { env: smtpEnv() });
     expect(await received(to)).toEqual([]);
     expect(await log(down.flip_id)).toEqual([]);
   });
@@ -113,23 +94,23 @@ describe("email alerts over SMTP", () => {
   it("a redelivered message is sent once", async () => {
     const p = await makeProject();
     const to = address();
-    const { uuid, rec } = await checkWith(p, await emailChannel(p, to));
+    const { uuid, rec } = await checkWith(p, await emailChannel(p, to), "nightly backup");
     const down = await flipped(uuid, rec, "/fail");
-    await consume(down, smtpEnv(), 1);
-    await consume(down, smtpEnv(), 2);
+    await consume(down, { env: smtpEnv(), attempts: 1 });
+    await consume(down, { env: smtpEnv(), attempts: 2 });
     expect(await received(to)).toHaveLength(1);
   });
 
   it("a wrong password: the error is logged and the message retried; the right one then delivers", async () => {
     const p = await makeProject();
     const to = address();
-    const { uuid, rec } = await checkWith(p, await emailChannel(p, to));
+    const { uuid, rec } = await checkWith(p, await emailChannel(p, to), "nightly backup");
     const down = await flipped(uuid, rec, "/fail");
-    const first = await consume(down, smtpEnv({ SMTP_PASSWORD: "wrong" }), 1);
+    const first = await consume(down, { env: smtpEnv({ SMTP_PASSWORD: "wrong" }), attempts: 1 });
     expect(first.retryMessages.map((m) => m.msgId)).toEqual(["m1"]);
     expect(await log(down.flip_id)).toEqual([expect.objectContaining({ status: "retry", error: expect.stringMatching(/^SMTP authentication failed: 535/) })]);
     expect(await received(to)).toEqual([]);
-    expect((await consume(down, smtpEnv(), 2)).explicitAcks).toEqual(["m2"]);
+    expect((await consume(down, { env: smtpEnv(), attempts: 2 })).explicitAcks).toEqual(["m2"]);
     expect(await received(to)).toHaveLength(1);
     expect(await log(down.flip_id)).toEqual([expect.objectContaining({ status: "sent", attempts: 2, error: "" })]);
   });
@@ -137,25 +118,25 @@ describe("email alerts over SMTP", () => {
   it("a recipient the server refuses (5xx to RCPT TO) fails for good, no retry", async () => {
     const p = await makeProject();
     const to = address("reject");
-    const { uuid, rec } = await checkWith(p, await emailChannel(p, to));
+    const { uuid, rec } = await checkWith(p, await emailChannel(p, to), "nightly backup");
     const down = await flipped(uuid, rec, "/fail");
-    expect((await consume(down, smtpEnv())).explicitAcks).toEqual(["m1"]);
+    expect((await consume(down, { env: smtpEnv() })).explicitAcks).toEqual(["m1"]);
     expect(await log(down.flip_id)).toEqual([expect.objectContaining({ status: "failed", error: expect.stringMatching(/^RCPT TO failed: 550/) })]);
   });
 
   it("without SMTP_HOST: failed with 'email notifications are not enabled.', no retry", async () => {
     const p = await makeProject();
-    const { uuid, rec } = await checkWith(p, await emailChannel(p, address()));
+    const { uuid, rec } = await checkWith(p, await emailChannel(p, address()), "nightly backup");
     const down = await flipped(uuid, rec, "/fail");
-    expect((await consume(down, smtpEnv({ SMTP_HOST: "" }))).explicitAcks).toEqual(["m1"]);
+    expect((await consume(down, { env: smtpEnv({ SMTP_HOST: "" }) })).explicitAcks).toEqual(["m1"]);
     expect(await log(down.flip_id)).toEqual([expect.objectContaining({ status: "failed", error: "email notifications are not enabled." })]);
   });
 
   it("a closed port: connection failure, retried", async () => {
     const p = await makeProject();
-    const { uuid, rec } = await checkWith(p, await emailChannel(p, address()));
+    const { uuid, rec } = await checkWith(p, await emailChannel(p, address()), "nightly backup");
     const down = await flipped(uuid, rec, "/fail");
-    expect((await consume(down, smtpEnv({ SMTP_PORT: "1" }))).retryMessages).toHaveLength(1);
+    expect((await consume(down, { env: smtpEnv({ SMTP_PORT: "1" }) })).retryMessages).toHaveLength(1);
     expect(await log(down.flip_id)).toEqual([expect.objectContaining({ status: "retry", error: expect.stringMatching(/^Connection failed/) })]);
   });
 });
