@@ -3,7 +3,7 @@
 import type { ChannelKind } from "../api/channel-spec";
 import type { CheckSnapshot } from "../checks/check-do";
 import { config } from "../config";
-import { claim, settle, type ClaimKey } from "./claims";
+import { claimMany, settleMany, type ClaimKey, type Settled } from "./claims";
 import { sendRequest, type SendResult } from "./http";
 import { sendMail, smtpConfig } from "./smtp";
 import { addressOf, buildEmail, toMime } from "./transports/email";
@@ -100,27 +100,43 @@ export function retryDelayMs(attempt: number): number {
   return attempt <= quick.length ? quick[attempt - 1]! : 10_000 * 2 ** (attempt - 3);
 }
 
-export async function deliverFlip(env: Env, msg: AlertMessage, attempt: number): Promise<DeliveryOutcome> {
-  const { snapshot: snap, channels, otherDown: down } = await loadFlip(env.DB, msg);
-  if (snap === null) return { retryInMs: retryDelayMs(attempt), snapshotMissing: true };
-  let retryInMs: number | null = null;
-  const later = (ms: number) => (retryInMs = retryInMs === null ? ms : Math.min(retryInMs, ms));
+/** Delivers a queue batch: every flip's channels claimed, sent and recorded together. */
+export async function deliverFlips(env: Env, msgs: { body: AlertMessage; attempts: number }[]): Promise<DeliveryOutcome[]> {
+  const flips = await Promise.all(msgs.map((m) => loadFlip(env.DB, m.body)));
+  const jobs: Job[] = [];
+  const owner: number[] = [];
+  flips.forEach(({ snapshot: snap, channels, otherDown }, m) => {
+    if (snap === null) return;
+    const siteRoot = siteRootOf(env, snap);
+    for (const ch of channels) {
+      owner.push(m);
+      jobs.push({
+        ctx: {
+          snapshot: snap,
+          channelId: ch.id,
+          channelName: ch.name,
+          idempotencyKey: `${snap.flip_id}:${ch.id}`,
+          siteRoot,
+          siteName: "edgechecks",
+          otherDown,
+          test: false,
+        },
+        channel: ch,
+        attempt: msgs[m]!.attempts,
+      });
+    }
+  });
+  const retries = await deliverMany(env, jobs);
+  return msgs.map((m, i): DeliveryOutcome => {
+    if (flips[i]!.snapshot === null) return { retryInMs: retryDelayMs(m.attempts), snapshotMissing: true };
+    const mine = retries.filter((r, j): r is number => owner[j] === i && r !== null);
+    return { retryInMs: mine.length === 0 ? null : Math.min(...mine) };
+  });
+}
 
-  for (const ch of channels) {
-    const ctx: AlertContext = {
-      snapshot: snap,
-      channelId: ch.id,
-      channelName: ch.name,
-      idempotencyKey: `${snap.flip_id}:${ch.id}`,
-      siteRoot: siteRootOf(env, snap),
-      siteName: "edgechecks",
-      otherDown: down,
-      test: false,
-    };
-    const retry = await deliverToChannel(env, ctx, ch, attempt);
-    if (retry !== null) later(retry);
-  }
-  return { retryInMs };
+/** One flip (a single queue message). */
+export async function deliverFlip(env: Env, msg: AlertMessage, attempt: number): Promise<DeliveryOutcome> {
+  return (await deliverFlips(env, [{ body: msg, attempts: attempt }]))[0]!;
 }
 
 /** How to send one alert to one channel, or why it cannot be sent; null = nothing to send (a no-op direction). */
@@ -156,32 +172,47 @@ async function prepare(env: Env, ctx: AlertContext, kind: string, value: unknown
   }
 }
 
+export interface Job {
+  ctx: AlertContext;
+  channel: Pick<ChannelRow, "id" | "kind" | "value">;
+  attempt: number;
+}
+
 /**
- * One attempt at one (flip, channel) pair: claim it, send, record the outcome. Returns when the
- * message should come back (ms), or null when this pair needs nothing more.
+ * One attempt at many (flip, channel) pairs: claim them all in one D1 round trip, send side by side,
+ * record all outcomes in one more. Per job: when its message should come back (ms), or null.
  */
-export async function deliverToChannel(
-  env: Env,
-  ctx: AlertContext,
-  ch: Pick<ChannelRow, "id" | "kind" | "value">,
-  attempt: number,
-): Promise<number | null> {
-  const prepared = await prepare(env, ctx, ch.kind, JSON.parse(ch.value));
+export async function deliverMany(env: Env, jobs: Job[]): Promise<(number | null)[]> {
+  const prepared = await Promise.all(jobs.map((j) => prepare(env, j.ctx, j.channel.kind, JSON.parse(j.channel.value))));
   // A direction the channel does not want (Healthchecks' no-op) leaves no trace.
-  if (prepared === null) return null;
-  const snap = ctx.snapshot;
-  const key: ClaimKey = { flipId: snap.flip_id, channelId: ch.id, checkId: snap.check_id, projectId: snap.project_id };
-  const now = Date.now();
-  const claimed = await claim(env.DB, key, now);
-  if (claimed.kind === "done") return null;
-  if (claimed.kind === "busy") return claimed.retryInMs;
-  if ("unavailable" in prepared) {
-    await settle(env.DB, key, "failed", prepared.unavailable, now, Date.now(), false);
-    return null;
-  }
-  const result = await prepared.send();
-  const disable = !result.ok && prepared.disables(result);
-  const outcome = result.ok ? "sent" : result.permanent || disable ? "failed" : "retry";
-  await settle(env.DB, key, outcome, result.error, now, Date.now(), disable);
-  return outcome === "retry" ? retryDelayMs(attempt) : null;
+  const live = jobs.flatMap((job, i) => (prepared[i] === null ? [] : [{ job, i, prep: prepared[i]! }]));
+  const keys: ClaimKey[] = live.map(({ job }) => {
+    const snap = job.ctx.snapshot;
+    return { flipId: snap.flip_id, channelId: job.channel.id, checkId: snap.check_id, projectId: snap.project_id };
+  });
+  const started = Date.now();
+  const claims = await claimMany(env.DB, keys, started);
+  const retries: (number | null)[] = jobs.map(() => null);
+  const settled: Settled[] = [];
+  await Promise.all(
+    live.map(async ({ job, i, prep }, n) => {
+      const claimed = claims[n]!;
+      if (claimed.kind === "done") return;
+      if (claimed.kind === "busy") {
+        retries[i] = claimed.retryInMs;
+        return;
+      }
+      if ("unavailable" in prep) {
+        settled.push({ key: keys[n]!, outcome: "failed", error: prep.unavailable, started, disableChannel: false });
+        return;
+      }
+      const result = await prep.send();
+      const disable = !result.ok && prep.disables(result);
+      const outcome = result.ok ? "sent" : result.permanent || disable ? "failed" : "retry";
+      settled.push({ key: keys[n]!, outcome, error: result.error, started, disableChannel: disable });
+      if (outcome === "retry") retries[i] = retryDelayMs(job.attempt);
+    }),
+  );
+  await settleMany(env.DB, settled, Date.now());
+  return retries;
 }

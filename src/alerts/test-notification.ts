@@ -4,7 +4,7 @@ import type { CheckSnapshot } from "../checks/check-do";
 import { checkConfigSchema, initialState } from "../checks/model";
 import { renderCheck } from "../checks/render";
 import { config } from "../config";
-import { deliverToChannel } from "./deliver";
+import { deliverMany } from "./deliver";
 
 export interface TestOutcome {
   ok: boolean;
@@ -61,7 +61,7 @@ export async function sendTestNotification(
     otherDown: [],
     test: true,
   };
-  await deliverToChannel(env, ctx, channel, 1);
+  await deliverMany(env, [{ ctx, channel, attempt: 1 }]);
   const row = await env.DB.prepare("SELECT status, error FROM notifications WHERE flip_id = ? AND channel_id = ?")
     .bind(flipId, channel.id)
     .first<{ status: string; error: string }>();

@@ -235,3 +235,25 @@ describe("groups", () => {
     expect(await received(b)).toHaveLength(1);
   });
 });
+
+describe("batches", () => {
+  it("delivers a batch of several flips together, acking each message on its own", async () => {
+    const { createExecutionContext, createMessageBatch, getQueueResult } = await import("cloudflare:test");
+    const worker = (await import("../../src/index")).default;
+    const p = await makeProject();
+    const okBox = crypto.randomUUID();
+    const badBox = crypto.randomUUID();
+    await script(badBox, [500]);
+    const ok = await checkWith(p, await webhookChannel(p, okBox));
+    const bad = await checkWith(p, await webhookChannel(p, badBox));
+    const messages = [await flipped(ok.uuid, ok.rec, "/fail"), await flipped(bad.uuid, bad.rec, "/fail")];
+    const batch = createMessageBatch("alerts", messages.map((body, i) => ({ id: `b${i}`, timestamp: new Date(), attempts: 1, body })));
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks).toEqual(["b0"]);
+    expect(result.retryMessages.map((m) => m.msgId)).toEqual(["b1"]);
+    expect(await received(okBox)).toHaveLength(1);
+    expect(await received(badBox)).toHaveLength(1);
+  });
+});
