@@ -100,6 +100,9 @@ export function retryDelayMs(attempt: number): number {
   return attempt <= quick.length ? quick[attempt - 1]! : 10_000 * 2 ** (attempt - 3);
 }
 
+/** D1 queries one consumer invocation may spend (D1 allows 1,000 per invocation). */
+const D1_QUERY_BUDGET = 900;
+
 /** Delivers a queue batch: every flip's channels claimed, sent and recorded together. */
 export async function deliverFlips(env: Env, msgs: { body: AlertMessage; attempts: number }[]): Promise<DeliveryOutcome[]> {
   const flips = await Promise.all(msgs.map((m) => loadFlip(env.DB, m.body)));
@@ -126,10 +129,22 @@ export async function deliverFlips(env: Env, msgs: { body: AlertMessage; attempt
       });
     }
   });
-  const retries = await deliverMany(env, jobs);
+  // D1 allows 1,000 queries per invocation: 4 were spent per message reading, each pair costs 3 more
+  // (claim, and the outcome on the claim and on the channel). Messages past the budget come back at once.
+  let budget = D1_QUERY_BUDGET - 4 * msgs.length;
+  const deferred = new Set<number>();
+  for (const m of new Set(owner)) {
+    const cost = 3 * owner.filter((o) => o === m).length;
+    if (cost > budget && budget < D1_QUERY_BUDGET - 4 * msgs.length) deferred.add(m);
+    else budget -= cost;
+  }
+  const kept = jobs.filter((_, j) => !deferred.has(owner[j]!));
+  const keptOwner = owner.filter((o) => !deferred.has(o));
+  const retries = await deliverMany(env, kept);
   return msgs.map((m, i): DeliveryOutcome => {
     if (flips[i]!.snapshot === null) return { retryInMs: retryDelayMs(m.attempts), snapshotMissing: true };
-    const mine = retries.filter((r, j): r is number => owner[j] === i && r !== null);
+    if (deferred.has(i)) return { retryInMs: 0 };
+    const mine = retries.filter((r, j): r is number => keptOwner[j] === i && r !== null);
     return { retryInMs: mine.length === 0 ? null : Math.min(...mine) };
   });
 }

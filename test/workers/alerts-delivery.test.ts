@@ -257,3 +257,28 @@ describe("batches", () => {
     expect(await received(badBox)).toHaveLength(1);
   });
 });
+
+describe("D1 query budget", () => {
+  it("hands back the messages of a batch that would pass D1's queries per invocation, delivering the rest", async () => {
+    const { createExecutionContext, createMessageBatch, getQueueResult } = await import("cloudflare:test");
+    const worker = (await import("../../src/index")).default;
+    const p = await makeProject();
+    const box = crypto.randomUUID();
+    const channels: string[] = [];
+    for (let i = 0; i < 40; i++) channels.push(await webhookChannel(p, box, `hook ${i}`));
+    const messages = [];
+    for (let i = 0; i < 10; i++) {
+      const c = await checkWith(p, channels.join(","));
+      messages.push(await flipped(c.uuid, c.rec, "/fail"));
+    }
+    // 10 messages × 40 channels × 3 queries is far over the budget: only the first messages fit.
+    const batch = createMessageBatch("alerts", messages.map((body, i) => ({ id: `q${i}`, timestamp: new Date(), attempts: 1, body })));
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks.length).toBeGreaterThan(0);
+    expect(result.retryMessages.length).toBeGreaterThan(0);
+    expect(result.explicitAcks.length + result.retryMessages.length).toBe(10);
+    expect(await received(box)).toHaveLength(40 * result.explicitAcks.length);
+  });
+});
