@@ -7,8 +7,8 @@ import { HttpError, readJson } from "../http/errors";
 import { parseBody } from "../http/validate";
 import { createProject, deleteProject, listProjects, rotateKey, setNagPeriod } from "./projects";
 import { createProjectSchema, rotateKeySchema, updateProjectSchema } from "./schemas";
+import { UUID_RE } from "../http/common";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export const adminRoutes = new Hono<AppEnv>();
 
@@ -24,7 +24,7 @@ adminRoutes.use("*", async (c, next) => {
 });
 
 function projectId(raw: string): string {
-  if (!UUID.test(raw)) throw new HttpError(404, "project not found");
+  if (!UUID_RE.test(raw)) throw new HttpError(404, "project not found");
   return raw;
 }
 

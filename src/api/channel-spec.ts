@@ -3,6 +3,7 @@
 // (reference §7.2), normalised where a kind has a legacy short form (email). Only the first problem
 // is reported, as "json validation error: <field> <message>", like the check spec.
 import { z } from "zod";
+import { UUID_RE } from "../http/common";
 
 /** Kinds the API accepts (Healthchecks' kind ids: Pushover is "po", PagerDuty "pd"). */
 export const CHANNEL_KINDS = [
@@ -194,13 +195,12 @@ const zulip = obj("value", {
   topic: str("value.topic", 200).default(""),
 });
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /**
  * Group: comma-separated channel ids, de-duplicated. That each is a non-group channel of the same
  * project is checked against the database by the route (`groupMembers`).
  */
 const group = required("value", 10_000)
-  .refine((v) => v.split(",").every((id) => UUID.test(id)), "value is not a comma-separated list of channel ids")
+  .refine((v) => v.split(",").every((id) => UUID_RE.test(id)), "value is not a comma-separated list of channel ids")
   .transform((v) => [...new Set(v.split(","))].join(","));
 
 export const CHANNEL_VALUE_SCHEMAS = {

@@ -20,8 +20,8 @@ import { resolveChannels } from "./channels";
 import { checkSpecSchema } from "./check-spec";
 import { createOrMatch } from "./create-check";
 import { flipsQuerySchema, renderFlips, renderPings } from "./present";
+import { UUID_RE } from "../http/common";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 type C = Context<ApiEnv>;
 
@@ -54,7 +54,7 @@ async function channelsByCheck(env: Env, projectId: string): Promise<Map<string,
 /** A check of the key's project by uuid: 404 if unknown, 403 if it belongs to another project. */
 async function ownCheck(c: C): Promise<CheckRow> {
   const id = c.req.param("uuid") ?? "";
-  if (!UUID.test(id)) throw new HttpError(404, "not found");
+  if (!UUID_RE.test(id)) throw new HttpError(404, "not found");
   const row = await drizzle(c.env.DB)
     .select()
     .from(checks)
@@ -234,7 +234,7 @@ managementApi.get("/channels/", requireWrite, async (c) => {
 /** A channel of the key's project by id; anything else (malformed, unknown, another project's) is 404. */
 async function ownChannel(c: C) {
   const id = c.req.param("id") ?? "";
-  if (!UUID.test(id)) throw new HttpError(404, "not found");
+  if (!UUID_RE.test(id)) throw new HttpError(404, "not found");
   const row = await drizzle(c.env.DB)
     .select()
     .from(channels)

@@ -8,17 +8,17 @@ import { config } from "../config";
 import type { AppEnv } from "../http/app-env";
 import { aggregate, badgeJson, badgeSvg, shieldsJson, type BadgeSummary } from "./render";
 import { isTwoState, verifyBadgeSignature } from "./signature";
+import { neverCacheHeaders, UUID_PATTERN } from "../http/common";
 
 /** Label of the all-checks badge unless the MASTER_BADGE_LABEL var is set. */
 export const DEFAULT_MASTER_LABEL = "edgechecks";
 
 const FORMATS = new Set(["svg", "json", "shields"]);
 const SLUG = "[-a-zA-Z0-9_]+";
-const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 // Matched against the path after one decoding; the tag is then decoded once more.
 const TAG_ROUTE = new RegExp(`^/badge/(${SLUG})/(${SLUG})/([\\p{L}\\p{N}_%~.-]+)\\.(${SLUG})$`, "u");
 const ALL_ROUTE = new RegExp(`^/badge/(${SLUG})/(${SLUG})\\.(${SLUG})$`);
-const CHECK_ROUTE = new RegExp(`^/b/([0-9]+)/(${UUID})\\.(${SLUG})$`);
+const CHECK_ROUTE = new RegExp(`^/b/([0-9]+)/(${UUID_PATTERN})\\.(${SLUG})$`);
 
 type BadgeRoute =
   | { kind: "project"; badgeKey: string; sig: string; tag: string; fmt: string }
@@ -48,11 +48,7 @@ export function matchBadgeRoute(rawPath: string): BadgeRoute | null {
 }
 
 function neverCache(): Record<string, string> {
-  return {
-    "Cache-Control": "max-age=0, no-cache, no-store, must-revalidate, private",
-    Expires: new Date().toUTCString(),
-    "Access-Control-Allow-Origin": "*",
-  };
+  return { ...neverCacheHeaders(), "Access-Control-Allow-Origin": "*" };
 }
 
 const notFound = () =>

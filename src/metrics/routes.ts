@@ -19,15 +19,15 @@ import { config } from "../config";
 import { checks } from "../db/schema";
 import type { AppEnv } from "../http/app-env";
 import { METRICS_CONTENT_TYPE, renderMetrics } from "./prometheus";
+import { UUID_RE } from "../http/common";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export const metricsRoutes = new Hono<AppEnv>();
 
 type Ctx = Context<AppEnv>;
 
 /** A malformed project uuid is no route at all, as in Healthchecks. */
-const badUuid = (c: Ctx): Response | null => (UUID.test(c.req.param("uuid") ?? "") ? null : c.json({ error: "not found" }, 404));
+const badUuid = (c: Ctx): Response | null => (UUID_RE.test(c.req.param("uuid") ?? "") ? null : c.json({ error: "not found" }, 404));
 
 async function serve(c: Ctx, key: string): Promise<Response> {
   const projectId = c.req.param("uuid") ?? "";

@@ -8,11 +8,11 @@ import type { AppEnv } from "../http/app-env";
 import { BodyTooLarge, readLimitedBody } from "./body";
 import type { UrlAction } from "./classify";
 import { pingScheme, remoteAddress, userAgent } from "./client-info";
+import { neverCacheHeaders, UUID_PATTERN } from "../http/common";
 
-const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 const ACTION = "(?:/(fail|start|log|\\d+))?";
 // Tried in Healthchecks' order: a uuid route wins over the slug route for the same path.
-const UUID_ROUTE = new RegExp(`^/ping/(${UUID})(?:/|${ACTION})$`);
+const UUID_ROUTE = new RegExp(`^/ping/(${UUID_PATTERN})(?:/|${ACTION})$`);
 const SLUG_ROUTE = new RegExp(`^/ping/([^/]+)/([-a-zA-Z0-9_]+)${ACTION}$`);
 
 type Route =
@@ -37,15 +37,9 @@ function text(body: string, status: number, headers: Record<string, string> = {}
   return new Response(body, { status, headers: { "Content-Type": "text/plain; charset=utf-8", ...headers } });
 }
 
-function neverCache(): Record<string, string> {
-  return {
-    "Cache-Control": "max-age=0, no-cache, no-store, must-revalidate, private",
-    Expires: new Date().toUTCString(),
-  };
-}
 
 function okHeaders(conf: Config): Record<string, string> {
-  const h: Record<string, string> = { ...neverCache(), "Access-Control-Allow-Origin": "*" };
+  const h: Record<string, string> = { ...neverCacheHeaders(), "Access-Control-Allow-Origin": "*" };
   if (conf.pingBodyLimit !== null) h["Ping-Body-Limit"] = String(conf.pingBodyLimit);
   return h;
 }
@@ -55,14 +49,14 @@ function respond(result: PingResult, conf: Config, created: boolean, bySlug: boo
     case "ok":
       return created ? text("Created", 201, okHeaders(conf)) : text("OK", 200, okHeaders(conf));
     case "not_found":
-      return text("not found", 404, neverCache());
+      return text("not found", 404, neverCacheHeaders());
     case "bad_exit":
-      return text("invalid url format", 400, neverCache());
+      return text("invalid url format", 400, neverCacheHeaders());
     case "bad_rid":
-      return text("invalid uuid format", 400, neverCache());
+      return text("invalid uuid format", 400, neverCacheHeaders());
     case "rate_limited":
       // Hosted Healthchecks answers uuid pings 200 even when it drops them, slug pings 429.
-      return bySlug ? text("rate limited", 429, { ...neverCache(), "Retry-After": "10" }) : text("OK", 200, okHeaders(conf));
+      return bySlug ? text("rate limited", 429, { ...neverCacheHeaders(), "Retry-After": "10" }) : text("OK", 200, okHeaders(conf));
   }
 }
 
