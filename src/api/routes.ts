@@ -357,5 +357,9 @@ managementApi.get("/badges/", requireRead, async (c) => {
   return c.json({ badges });
 });
 
-managementApi.get("/status/", (c) => c.text("OK"));
+// Readiness, as Healthchecks: answers OK only when the database answers (a D1 failure is a 500).
+managementApi.get("/status/", async (c) => {
+  await c.env.DB.prepare("SELECT 1").first();
+  return c.text("OK");
+});
 

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
+import { BodyTooLarge, readLimitedBody } from "./body";
 
 /** Thrown anywhere in an API handler; rendered as `{"error": message}` with its status. */
 export class HttpError extends Error {
@@ -17,12 +18,19 @@ export function errorResponse(c: Context, err: unknown): Response {
   return c.json({ error: "internal error" }, 500);
 }
 
-/** Parses a JSON body of at most `maxBytes`, refusing larger ones before reading them whole. */
+/**
+ * Parses a JSON body of at most `maxBytes`, refusing a larger one before reading it whole — also when
+ * it is streamed without a Content-Length.
+ */
 export async function readJson(req: Request, maxBytes = 1_048_576): Promise<unknown> {
-  const declared = Number(req.headers.get("Content-Length") ?? "0");
-  if (declared > maxBytes) throw new HttpError(413, "request body too large");
-  const text = await req.text();
-  if (text.length > maxBytes) throw new HttpError(413, "request body too large");
+  let bytes: Uint8Array;
+  try {
+    bytes = await readLimitedBody(req, maxBytes, maxBytes);
+  } catch (err) {
+    if (err instanceof BodyTooLarge) throw new HttpError(413, "request body too large");
+    throw err;
+  }
+  const text = new TextDecoder().decode(bytes);
   if (text.trim() === "") return {};
   try {
     return JSON.parse(text);

@@ -5,7 +5,7 @@ import { autoCreateBySlug, checkStub, findBySlug, rowToConfig } from "../checks/
 import type { PingInput, PingResult } from "../checks/check-do";
 import { config, HARD_BODY_CAP, MAX_STORED_BODY, type Config } from "../config";
 import type { AppEnv } from "../http/app-env";
-import { BodyTooLarge, readLimitedBody } from "./body";
+import { BodyTooLarge, readLimitedBody } from "../http/body";
 import type { UrlAction } from "./classify";
 import { pingScheme, remoteAddress, userAgent } from "./client-info";
 import { neverCacheHeaders, UUID_PATTERN } from "../http/common";

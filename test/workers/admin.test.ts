@@ -82,6 +82,20 @@ describe("POST /admin/v1/projects", () => {
     const res = await post("/admin/v1/projects", JSON.stringify({ name: "x".repeat(1_100_000) }));
     expect(res.status).toBe(413);
   });
+
+  it("refuses a streamed body over 1 MiB with 413 without a Content-Length", async () => {
+    const chunk = new TextEncoder().encode("x".repeat(65_536));
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(c) {
+        if (sent++ < 20) c.enqueue(chunk);
+        else c.close();
+      },
+    });
+    const res = await call("/admin/v1/projects", { method: "POST", headers: ADMIN, body });
+    expect(res.status).toBe(413);
+    expect(sent).toBeLessThanOrEqual(18);
+  });
 });
 
 describe("GET /admin/v1/projects", () => {

@@ -1,4 +1,5 @@
-// Reads at most `keep` bytes of a request body into memory and drains the rest without storing it.
+// Reads at most `keep` bytes of a request body into memory and drains the rest without storing it
+// (ping bodies, API JSON bodies).
 
 export class BodyTooLarge extends Error {}
 
