@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const TOKEN = "bench-admin-token";
 
-function freePort() {
+export function freePort() {
   return new Promise((resolve, reject) => {
     const srv = net.createServer();
     srv.on("error", reject);
@@ -36,19 +36,11 @@ async function waitUntilUp(base, child) {
 }
 
 /**
- * Starts an instance with its ping rate limit lifted, creates a project, runs `fn({ base, project, dir })`,
- * and stops everything afterwards (also when `fn` fails or the time budget runs out). `extraArgs` go to
- * `npm start` after the defaults (e.g. `["--var", "INTEGRATIONS_ALLOW_PRIVATE_IPS:true"]`).
+ * Runs `command args` (from the repository root) in its own process group for `fn(child)`, then ends
+ * the whole group, also when `fn` fails or the time budget runs out.
  */
-export async function withInstance(fn, budgetMs = 10 * 60_000, extraArgs = []) {
-  const port = await freePort();
-  const inspector = await freePort();
-  const dir = mkdtempSync(path.join(os.tmpdir(), "edgechecks-bench-"));
-  const base = `http://127.0.0.1:${port}`;
-  const args = ["scripts/start.mjs", "--port", String(port), "--persist-to", dir, "--no-cron", "--inspector-port", String(inspector)];
-  args.push("--var", `ADMIN_TOKEN:${TOKEN}`, "--var", "PING_RATE_LIMIT:100000000", "--log-level", "warn");
-  args.push(...extraArgs);
-  const child = spawn(process.execPath, args, { cwd: ROOT, detached: true, stdio: ["ignore", "ignore", "inherit"] });
+export async function withProcessGroup(command, args, budgetMs, fn) {
+  const child = spawn(command, args, { cwd: ROOT, detached: true, stdio: ["ignore", "ignore", "inherit"] });
   const stop = () => {
     try {
       process.kill(-child.pid, "SIGTERM");
@@ -62,17 +54,38 @@ export async function withInstance(fn, budgetMs = 10 * 60_000, extraArgs = []) {
     process.exit(1);
   }, budgetMs);
   try {
-    await waitUntilUp(base, child);
-    const res = await fetch(`${base}/admin/v1/projects`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ name: "bench" }),
-    });
-    return await fn({ base, project: await res.json(), dir });
+    return await fn(child);
   } finally {
     clearTimeout(watchdog);
     stop();
-    await new Promise((r) => child.once("exit", r));
+    if (child.exitCode === null && child.signalCode === null) await new Promise((r) => child.once("exit", r));
+  }
+}
+
+/**
+ * Starts an instance with its ping rate limit lifted, creates a project, runs `fn({ base, project, dir })`,
+ * and stops everything afterwards (also when `fn` fails or the time budget runs out). `extraArgs` go to
+ * `npm start` after the defaults (e.g. `["--var", "INTEGRATIONS_ALLOW_PRIVATE_IPS:true"]`).
+ */
+export async function withInstance(fn, budgetMs = 10 * 60_000, extraArgs = []) {
+  const port = await freePort();
+  const inspector = await freePort();
+  const dir = mkdtempSync(path.join(os.tmpdir(), "edgechecks-bench-"));
+  const base = `http://127.0.0.1:${port}`;
+  const args = ["scripts/start.mjs", "--port", String(port), "--persist-to", dir, "--no-cron", "--inspector-port", String(inspector)];
+  args.push("--var", `ADMIN_TOKEN:${TOKEN}`, "--var", "PING_RATE_LIMIT:100000000", "--log-level", "warn");
+  args.push(...extraArgs);
+  try {
+    return await withProcessGroup(process.execPath, args, budgetMs, async (child) => {
+      await waitUntilUp(base, child);
+      const res = await fetch(`${base}/admin/v1/projects`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${TOKEN}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ name: "bench" }),
+      });
+      return fn({ base, project: await res.json(), dir });
+    });
+  } finally {
     rmSync(dir, { recursive: true, force: true });
   }
 }

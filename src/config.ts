@@ -27,6 +27,8 @@ export interface Config {
   allowPrivateIps: boolean;
   /** Email pings are accepted (and shown in check objects) only when this is set. */
   pingEmailDomain: string;
+  /** New (or readdressed) email channels must confirm their address by link before they get alerts. */
+  emailUseVerification: boolean;
 }
 
 export function config(env: Env, origin = ""): Config {
@@ -52,5 +54,6 @@ export function config(env: Env, origin = ""): Config {
     adminToken: env.ADMIN_TOKEN ? env.ADMIN_TOKEN : null,
     allowPrivateIps: env.INTEGRATIONS_ALLOW_PRIVATE_IPS === "true",
     pingEmailDomain: env.PING_EMAIL_DOMAIN ?? "",
+    emailUseVerification: (env.EMAIL_USE_VERIFICATION ?? "").trim().toLowerCase() !== "false",
   };
 }

@@ -2,6 +2,7 @@
 import { Hono } from "hono";
 import { adminRoutes } from "./admin/routes";
 import { consumeAlerts, consumeDeadLetters, type AlertMessage } from "./alerts/consumer";
+import { emailLinkRoutes } from "./api/email-links-routes";
 import { openapiRoutes } from "./api/openapi";
 import { managementApi } from "./api/routes";
 import { schedulePreview } from "./api/schedule-preview";
@@ -22,6 +23,7 @@ app.route("/", pingRoutes);
 app.route("/", metricsRoutes);
 app.route("/", badgeRoutes);
 app.route("/admin/v1", adminRoutes);
+app.route("/integrations", emailLinkRoutes);
 app.route("/api/v3", schedulePreview);
 app.route("/api/v3", openapiRoutes);
 for (const version of ["v1", "v2", "v3"]) app.route(`/api/${version}`, managementApi);

@@ -76,26 +76,32 @@ export interface Settled {
   disableChannel: boolean;
 }
 
-/** Records attempts' outcomes on their claims and channels (last error, duration, disabling), in one round trip. */
+/**
+ * Records attempts' outcomes on their claims, and on their channels (last error, duration, disabling)
+ * once per channel, the last outcome winning as if recorded one by one: in one round trip.
+ */
 export async function settleMany(db: D1Database, settled: Settled[], now: number): Promise<void> {
   if (settled.length === 0) return;
-  await batched(
-    db,
-    settled.flatMap(({ key: k, outcome, error, started, disableChannel }) => {
-      const err = error.slice(0, MAX_ERROR);
-      return [
-        db
-          .prepare("UPDATE notifications SET status = ?, error = ?, lease_until = NULL, updated = ? WHERE flip_id = ? AND channel_id = ?")
-          .bind(outcome, err, now, k.flipId, k.channelId),
-        db
-          .prepare(
-            `UPDATE channels SET last_notify = ?, last_notify_duration = ?, last_error = ?, disabled = CASE WHEN ? THEN 1 ELSE disabled END
-             WHERE id = ?`,
-          )
-          .bind(started, now - started, err, disableChannel ? 1 : 0, k.channelId),
-      ];
-    }),
-  );
+  const perChannel = new Map<string, { last: Settled; disable: boolean }>();
+  for (const s of settled) {
+    const seen = perChannel.get(s.key.channelId);
+    perChannel.set(s.key.channelId, { last: s, disable: (seen?.disable ?? false) || s.disableChannel });
+  }
+  await batched(db, [
+    ...settled.map(({ key: k, outcome, error }) =>
+      db
+        .prepare("UPDATE notifications SET status = ?, error = ?, lease_until = NULL, updated = ? WHERE flip_id = ? AND channel_id = ?")
+        .bind(outcome, error.slice(0, MAX_ERROR), now, k.flipId, k.channelId),
+    ),
+    ...[...perChannel].map(([channelId, { last, disable }]) =>
+      db
+        .prepare(
+          `UPDATE channels SET last_notify = ?, last_notify_duration = ?, last_error = ?, disabled = CASE WHEN ? THEN 1 ELSE disabled END
+           WHERE id = ?`,
+        )
+        .bind(last.started, now - last.started, last.error.slice(0, MAX_ERROR), disable ? 1 : 0, channelId),
+    ),
+  ]);
 }
 
 /** The dead-letter consumer's last word: every pair of the flip not delivered is marked failed. */

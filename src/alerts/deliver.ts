@@ -5,7 +5,8 @@ import type { CheckSnapshot } from "../checks/check-do";
 import { config } from "../config";
 import { claimMany, settleMany, type ClaimKey, type Settled } from "./claims";
 import { sendRequest, type SendResult } from "./http";
-import { sendMail, smtpConfig } from "./smtp";
+import { unsubscribeUrl } from "./email-links";
+import { ehloNameFor, sendMail, smtpConfig } from "./smtp";
 import { addressOf, buildEmail, toMime } from "./transports/email";
 import { buildRequest, isPermanentFailure, TransportUnavailable } from "./registry";
 import type { AlertContext, ChannelValue, OtherDownCheck } from "./types";
@@ -22,13 +23,15 @@ interface ChannelRow {
   kind: string;
   value: string;
   disabled: number;
+  /** 0 for an email channel whose address is not confirmed yet. */
+  email_verified: number;
   last_notify_duration: number | null;
 }
 
 /** null: nothing left to do; otherwise the message must come back after this many ms. */
 export type DeliveryOutcome = { retryInMs: number | null; snapshotMissing?: boolean };
 
-const CHANNEL_COLS = "id, name, kind, value, disabled, last_notify_duration";
+const CHANNEL_COLS = "id, name, kind, value, disabled, email_verified, last_notify_duration";
 
 interface FlipContext {
   snapshot: CheckSnapshot | null;
@@ -36,51 +39,79 @@ interface FlipContext {
   otherDown: OtherDownCheck[];
 }
 
+/** Binds a list of ids as one parameter (D1 caps bound parameters per statement). */
+const IN_IDS = "SELECT value FROM json_each(?)";
+
 /**
- * Everything a flip's delivery reads, in one D1 round trip: its snapshot, the channels to notify and
- * the project's other down checks. Channels are those assigned to the check now (Healthchecks'
- * send-time rule) or — if the check was deleted since the flip — those it had at flip time that still
- * exist. Groups expand to their members; disabled channels are skipped; the fastest go first.
+ * Everything a batch's deliveries read, in one D1 round trip however many flips: their snapshots, the
+ * channels to notify and each project's other down checks (one more only for deleted checks and
+ * groups). Channels are those assigned to the check now (Healthchecks' send-time rule) or — if the
+ * check was deleted since the flip — those it had at flip time that still exist. Groups expand to
+ * their members; disabled channels are skipped; the fastest go first.
  */
-async function loadFlip(db: D1Database, msg: AlertMessage): Promise<FlipContext> {
-  const [snapRows, liveRows, assigned, down] = await db.batch([
-    db.prepare("SELECT snapshot FROM alert_flips WHERE id = ?").bind(msg.flip_id),
-    db.prepare("SELECT 1 AS live FROM checks WHERE id = ? AND deleted_at IS NULL").bind(msg.check_id),
-    db
-      .prepare(`SELECT ${CHANNEL_COLS} FROM channels WHERE project_id = ? AND id IN (SELECT channel_id FROM check_channels WHERE check_id = ?)`)
-      .bind(msg.project_id, msg.check_id),
+async function loadFlips(db: D1Database, msgs: AlertMessage[]): Promise<FlipContext[]> {
+  const flipIds = JSON.stringify(msgs.map((m) => m.flip_id));
+  const checkIds = JSON.stringify([...new Set(msgs.map((m) => m.check_id))]);
+  const projectIds = [...new Set(msgs.map((m) => m.project_id))];
+  const [snapRows, liveRows, assignedRows, ...downRows] = await db.batch([
+    db.prepare(`SELECT id, snapshot FROM alert_flips WHERE id IN (${IN_IDS})`).bind(flipIds),
+    db.prepare(`SELECT id FROM checks WHERE id IN (${IN_IDS}) AND deleted_at IS NULL`).bind(checkIds),
     db
       .prepare(
-        `SELECT name, id FROM checks WHERE project_id = ? AND id != ? AND status = 'down' AND deleted_at IS NULL
-         ORDER BY name, id LIMIT 10`,
+        `SELECT cc.check_id, c.project_id, ${CHANNEL_COLS.split(", ").map((col) => `c.${col}`).join(", ")}
+         FROM check_channels cc JOIN channels c ON c.id = cc.channel_id WHERE cc.check_id IN (${IN_IDS})`,
       )
-      .bind(msg.project_id, msg.check_id),
+      .bind(checkIds),
+    // Ten others per flip: one more than ten, as the flip's own check may be among them.
+    ...projectIds.map((p) =>
+      db
+        .prepare("SELECT name, id FROM checks WHERE project_id = ? AND status = 'down' AND deleted_at IS NULL ORDER BY name, id LIMIT 11")
+        .bind(p),
+    ),
   ]);
-  const raw = (snapRows!.results[0] as { snapshot: string } | undefined)?.snapshot;
-  const snapshot = raw === undefined ? null : (JSON.parse(raw) as CheckSnapshot);
-  const otherDown = (down!.results as { name: string; id: string }[]).map((r) => ({ name: r.name || r.id, down_since: null }));
-  if (snapshot === null) return { snapshot, channels: [], otherDown };
-  let rows = assigned!.results as unknown as ChannelRow[];
-  if (liveRows!.results.length === 0) {
-    const ids = String(snapshot.check.channels ?? "").split(",").filter((id) => id !== "");
-    rows = await channelsById(db, msg.project_id, ids, false);
-  }
-  const members = rows.filter((r) => r.kind === "group").flatMap((g) => String(JSON.parse(g.value)).split(","));
-  if (members.length > 0) rows = [...rows, ...(await channelsById(db, msg.project_id, members, true))];
-  const unique = new Map(rows.filter((r) => r.kind !== "group" && r.disabled === 0).map((r) => [r.id, r]));
-  const channels = [...unique.values()].sort((a, b) => (a.last_notify_duration ?? Infinity) - (b.last_notify_duration ?? Infinity));
-  return { snapshot, channels, otherDown };
+  const snapshots = new Map((snapRows!.results as { id: string; snapshot: string }[]).map((r) => [r.id, r.snapshot]));
+  const live = new Set((liveRows!.results as { id: string }[]).map((r) => r.id));
+  const assigned = assignedRows!.results as (ChannelRow & { check_id: string; project_id: string })[];
+  const downByProject = new Map(projectIds.map((p, i) => [p, downRows[i]!.results as { name: string; id: string }[]]));
+
+  const contexts = msgs.map((msg): FlipContext & { rows: ChannelRow[] } => {
+    const raw = snapshots.get(msg.flip_id);
+    const snapshot = raw === undefined ? null : (JSON.parse(raw) as CheckSnapshot);
+    const otherDown = downByProject
+      .get(msg.project_id)!
+      .filter((r) => r.id !== msg.check_id)
+      .slice(0, 10)
+      .map((r) => ({ name: r.name || r.id, down_since: null }));
+    const rows = assigned.filter((r) => r.check_id === msg.check_id && r.project_id === msg.project_id);
+    return { snapshot, channels: [], otherDown, rows };
+  });
+  // Deleted checks fall back to their snapshot's channels; groups add their members.
+  const wanted = (ctx: (typeof contexts)[number], i: number): string[] =>
+    ctx.snapshot !== null && !live.has(msgs[i]!.check_id) ? String(ctx.snapshot.check.channels ?? "").split(",").filter((id) => id !== "") : [];
+  const fallbackIds = contexts.flatMap(wanted);
+  const memberIds = (rows: ChannelRow[]) => rows.filter((r) => r.kind === "group").flatMap((g) => String(JSON.parse(g.value)).split(","));
+  const extra = await channelsById(db, [...fallbackIds, ...contexts.flatMap((c) => memberIds(c.rows))]);
+  const byId = (ids: string[], projectId: string) => ids.flatMap((id) => extra.filter((r) => r.id === id && r.project_id === projectId));
+  return contexts.map((ctx, i) => {
+    const msg = msgs[i]!;
+    if (ctx.snapshot === null) return { snapshot: null, channels: [], otherDown: ctx.otherDown };
+    let rows = live.has(msg.check_id) ? ctx.rows : byId(wanted(ctx, i), msg.project_id);
+    const members = byId(memberIds(rows), msg.project_id).filter((r) => r.kind !== "group");
+    rows = [...rows, ...members];
+    const unique = new Map(rows.filter((r) => r.kind !== "group" && r.disabled === 0).map((r) => [r.id, r]));
+    const channels = [...unique.values()].sort(
+      (a, b) => (a.last_notify_duration ?? Infinity) - (b.last_notify_duration ?? Infinity),
+    );
+    return { snapshot: ctx.snapshot, channels, otherDown: ctx.otherDown };
+  });
 }
 
-async function channelsById(db: D1Database, projectId: string, ids: string[], excludeGroups: boolean): Promise<ChannelRow[]> {
+async function channelsById(db: D1Database, ids: string[]): Promise<(ChannelRow & { project_id: string })[]> {
   if (ids.length === 0) return [];
   const { results } = await db
-    .prepare(
-      `SELECT ${CHANNEL_COLS} FROM channels WHERE project_id = ? ${excludeGroups ? "AND kind != 'group'" : ""}
-       AND id IN (SELECT value FROM json_each(?))`,
-    )
-    .bind(projectId, JSON.stringify(ids))
-    .all<ChannelRow>();
+    .prepare(`SELECT project_id, ${CHANNEL_COLS} FROM channels WHERE id IN (${IN_IDS})`)
+    .bind(JSON.stringify([...new Set(ids)]))
+    .all<ChannelRow & { project_id: string }>();
   return results;
 }
 
@@ -105,7 +136,7 @@ const D1_QUERY_BUDGET = 900;
 
 /** Delivers a queue batch: every flip's channels claimed, sent and recorded together. */
 export async function deliverFlips(env: Env, msgs: { body: AlertMessage; attempts: number }[]): Promise<DeliveryOutcome[]> {
-  const flips = await Promise.all(msgs.map((m) => loadFlip(env.DB, m.body)));
+  const flips = await loadFlips(env.DB, msgs.map((m) => m.body));
   const jobs: Job[] = [];
   const owner: number[] = [];
   flips.forEach(({ snapshot: snap, channels, otherDown }, m) => {
@@ -129,13 +160,14 @@ export async function deliverFlips(env: Env, msgs: { body: AlertMessage; attempt
       });
     }
   });
-  // D1 allows 1,000 queries per invocation: 4 were spent per message reading, each pair costs 3 more
+  // D1 allows 1,000 queries per invocation: reading took 4 plus one per project, each pair costs 3 more
   // (claim, and the outcome on the claim and on the channel). Messages past the budget come back at once.
-  let budget = D1_QUERY_BUDGET - 4 * msgs.length;
+  const afterReading = D1_QUERY_BUDGET - 4 - new Set(msgs.map((m) => m.body.project_id)).size;
+  let budget = afterReading;
   const deferred = new Set<number>();
   for (const m of new Set(owner)) {
     const cost = 3 * owner.filter((o) => o === m).length;
-    if (cost > budget && budget < D1_QUERY_BUDGET - 4 * msgs.length) deferred.add(m);
+    if (cost > budget && budget < afterReading) deferred.add(m);
     else budget -= cost;
   }
   const kept = jobs.filter((_, j) => !deferred.has(owner[j]!));
@@ -157,21 +189,20 @@ export async function deliverFlip(env: Env, msg: AlertMessage, attempt: number):
 /** How to send one alert to one channel, or why it cannot be sent; null = nothing to send (a no-op direction). */
 type Prepared = { send: () => Promise<SendResult>; disables: (r: SendResult) => boolean } | { unavailable: string } | null;
 
-async function prepare(env: Env, ctx: AlertContext, kind: string, value: unknown): Promise<Prepared> {
+async function prepare(env: Env, ctx: AlertContext, channel: Job["channel"]): Promise<Prepared> {
+  const { kind } = channel;
+  const value: unknown = JSON.parse(channel.value);
   if (kind === "email") {
     // Email is not HTTP: rendered by transports/email.ts, sent over SMTP; failures never disable it.
-    const message = buildEmail(ctx, value as ChannelValue<"email">);
+    const unsubscribe = await unsubscribeUrl(ctx.siteRoot, config(env).secretKey, channel.id);
+    const message = buildEmail(ctx, value as ChannelValue<"email">, unsubscribe);
     if (message === null) return null;
+    // An address nobody confirmed gets nothing (Healthchecks' rule): failed, never retried.
+    if (channel.email_verified === 0) return { unavailable: "Email not verified" };
     const smtp = smtpConfig(env);
     if (smtp === null) return { unavailable: "email notifications are not enabled." };
-    let ehloName = "localhost";
-    try {
-      ehloName = new URL(ctx.siteRoot).hostname || ehloName;
-    } catch {
-      // no site root
-    }
     const mail = { from: addressOf(smtp.from), to: message.to, data: toMime(message, smtp.from) };
-    return { send: () => sendMail(smtp, mail, { ehloName }), disables: () => false };
+    return { send: () => sendMail(smtp, mail, { ehloName: ehloNameFor(ctx.siteRoot) }), disables: () => false };
   }
   try {
     const request = await buildRequest(env, kind as ChannelKind, ctx, value);
@@ -189,7 +220,7 @@ async function prepare(env: Env, ctx: AlertContext, kind: string, value: unknown
 
 export interface Job {
   ctx: AlertContext;
-  channel: Pick<ChannelRow, "id" | "kind" | "value">;
+  channel: Pick<ChannelRow, "id" | "kind" | "value" | "email_verified">;
   attempt: number;
 }
 
@@ -198,7 +229,7 @@ export interface Job {
  * record all outcomes in one more. Per job: when its message should come back (ms), or null.
  */
 export async function deliverMany(env: Env, jobs: Job[]): Promise<(number | null)[]> {
-  const prepared = await Promise.all(jobs.map((j) => prepare(env, j.ctx, j.channel.kind, JSON.parse(j.channel.value))));
+  const prepared = await Promise.all(jobs.map((j) => prepare(env, j.ctx, j.channel)));
   // A direction the channel does not want (Healthchecks' no-op) leaves no trace.
   const live = jobs.flatMap((job, i) => (prepared[i] === null ? [] : [{ job, i, prep: prepared[i]! }]));
   const keys: ClaimKey[] = live.map(({ job }) => {

@@ -26,6 +26,10 @@ function refused(url: URL, allowPrivate: boolean): SendResult | null {
 }
 
 export async function sendRequest(req: OutgoingRequest, idempotencyKey: string, allowPrivate: boolean): Promise<SendResult> {
+  if (req.first !== undefined) {
+    const before = await sendRequest(req.first, idempotencyKey, allowPrivate);
+    if (!before.ok) return before;
+  }
   let url: URL;
   try {
     url = new URL(req.url);

@@ -33,6 +33,15 @@ export function smtpConfig(env: Env): SmtpConfig | null {
   };
 }
 
+/** Our EHLO name: the site's host name, else "localhost". */
+export function ehloNameFor(siteRoot: string): string {
+  try {
+    return new URL(siteRoot).hostname || "localhost";
+  } catch {
+    return "localhost";
+  }
+}
+
 export interface SmtpEnvelope {
   /** Bare addresses. */
   from: string;

@@ -13,7 +13,7 @@ export interface TestOutcome {
 
 export async function sendTestNotification(
   env: Env,
-  channel: { id: string; project_id: string; name: string; kind: string; value: string },
+  channel: { id: string; project_id: string; name: string; kind: string; value: string; email_verified: boolean },
   origin: string,
 ): Promise<TestOutcome> {
   const conf = config(env, origin);
@@ -61,7 +61,8 @@ export async function sendTestNotification(
     otherDown: [],
     test: true,
   };
-  await deliverMany(env, [{ ctx, channel, attempt: 1 }]);
+  // Unverified email addresses get no test alert either (logged as "Email not verified").
+  await deliverMany(env, [{ ctx, channel: { ...channel, email_verified: channel.email_verified ? 1 : 0 }, attempt: 1 }]);
   const row = await env.DB.prepare("SELECT status, error FROM notifications WHERE flip_id = ? AND channel_id = ?")
     .bind(flipId, channel.id)
     .first<{ status: string; error: string }>();

@@ -36,6 +36,8 @@ export interface OutgoingRequest {
   url: string;
   headers: Record<string, string>;
   body?: string;
+  /** Sent before this one, which goes out only if that succeeded (Pushover's emergency cancel). */
+  first?: OutgoingRequest;
 }
 
 /**

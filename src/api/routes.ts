@@ -9,6 +9,9 @@ import { renderCheck } from "../checks/render";
 import { stateFromRow } from "../checks/summary-status";
 import { config } from "../config";
 import { sendTestNotification } from "../alerts/test-notification";
+import type { ChannelValue } from "../alerts/types";
+import { storedAddress } from "../alerts/email-links";
+import { sendVerificationEmail } from "../alerts/verification";
 import { badgeUrls, type BadgeUrls } from "../badges/signature";
 import { channels, checkChannels, checks, projects } from "../db/schema";
 import { HttpError } from "../http/errors";
@@ -259,14 +262,41 @@ async function checkGroupMembers(env: Env, projectId: string, members: string): 
 
 const channelSummary = (r: { id: string; name: string; kind: string }) => ({ id: r.id, name: r.name, kind: r.kind });
 
+/** Mails the verification link after answering; the outcome is only logged. */
+function verifyLater(c: C, channelId: string, address: string): void {
+  c.executionCtx.waitUntil(sendVerificationEmail(c.env, channelId, address, new URL(c.req.url).origin));
+}
+
 managementApi.post("/channels/", requireWrite, async (c) => {
   const spec = parseBody(channelCreateSchema, c.get("body"));
   const projectId = c.get("projectId");
   if (spec.kind === "group") await checkGroupMembers(c.env, projectId, spec.value as string);
-  const row = { id: crypto.randomUUID(), project_id: projectId, name: spec.name, kind: spec.kind, value: JSON.stringify(spec.value), created: Date.now() };
+  const verify = spec.kind === "email" && config(c.env).emailUseVerification;
+  const row = {
+    id: crypto.randomUUID(),
+    project_id: projectId,
+    name: spec.name,
+    kind: spec.kind,
+    value: JSON.stringify(spec.value),
+    created: Date.now(),
+    email_verified: !verify,
+  };
   await drizzle(c.env.DB).insert(channels).values(row);
+  if (verify) verifyLater(c, row.id, (spec.value as ChannelValue<"email">).value);
   return c.json(channelSummary(row), 201);
 });
+
+/**
+ * An email channel's new value: a new address must be confirmed again (its old links stop working,
+ * as the token covers the address). Posting the value of a still unconfirmed channel re-sends the link.
+ */
+function emailReverification(env: Env, row: { kind: string; value: string; email_verified: boolean }, value: unknown) {
+  if (row.kind !== "email" || value === undefined) return { changes: {}, send: null };
+  const address = (value as ChannelValue<"email">).value;
+  const useVerification = config(env).emailUseVerification;
+  if (address !== storedAddress(row.value)) return { changes: { email_verified: !useVerification }, send: useVerification ? address : null };
+  return { changes: {}, send: useVerification && !row.email_verified ? address : null };
+}
 
 managementApi.use("/channels/:id", cors("POST, DELETE"));
 managementApi.post("/channels/:id", requireWrite, async (c) => {
@@ -274,10 +304,13 @@ managementApi.post("/channels/:id", requireWrite, async (c) => {
   if (!isChannelKind(row.kind)) throw new HttpError(400, "json validation error: kind cannot be edited through the API");
   const spec = parseBody(channelUpdateSchema(row.kind), c.get("body"));
   if (row.kind === "group" && spec.value !== undefined) await checkGroupMembers(c.env, row.project_id, spec.value as string);
+  const reverify = emailReverification(c.env, row, spec.value);
   const changes = {
     ...(spec.name === undefined ? {} : { name: spec.name }),
-    // A new configuration gets a fresh start: a channel disabled after a permanent error is enabled again.
+    // A new configuration gets a fresh start: a channel disabled after a permanent error (or an
+    // unsubscribe) is enabled again.
     ...(spec.value === undefined ? {} : { value: JSON.stringify(spec.value), disabled: false, last_error: "" }),
+    ...reverify.changes,
   };
   if (Object.keys(changes).length === 0) return c.json(channelSummary(row));
   const next = await drizzle(c.env.DB)
@@ -287,6 +320,7 @@ managementApi.post("/channels/:id", requireWrite, async (c) => {
     .returning()
     .get();
   if (next === undefined) throw new HttpError(404, "not found");
+  if (reverify.send !== null) verifyLater(c, next.id, reverify.send);
   return c.json(channelSummary(next));
 });
 

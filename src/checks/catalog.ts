@@ -4,6 +4,7 @@ import { and, eq, isNull, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { checks, checkChannels, projects } from "../db/schema";
 import { sha1Hex } from "../auth/keys";
+import type { CheckSnapshot } from "./check-do";
 import type { CheckConfigInput, StoredStatus } from "./model";
 
 export type CheckRow = typeof checks.$inferSelect;
@@ -242,22 +243,45 @@ export interface Summary {
   summary_version: number;
 }
 
+/** An alert's snapshot for D1 `alert_flips` (the outbox row's JSON), read by the queue consumer. */
+export interface PendingAlert {
+  flip_id: string;
+  snapshot: string;
+}
+
+/** Stores alert snapshots; a snapshot already there is kept (the outbox may hand one over twice). */
+export function storeAlertStatements(db: D1Database, alerts: PendingAlert[], now: number): D1PreparedStatement[] {
+  return alerts.map(({ flip_id, snapshot }) => {
+    const snap = JSON.parse(snapshot) as Pick<CheckSnapshot, "check_id" | "project_id" | "flip_time" | "old_status" | "new_status" | "reason">;
+    return db
+      .prepare(
+        `INSERT INTO alert_flips (id, check_id, project_id, created, old_status, new_status, reason, snapshot, enqueued_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+      )
+      .bind(flip_id, snap.check_id, snap.project_id, snap.flip_time, snap.old_status, snap.new_status, snap.reason, snapshot, now);
+  });
+}
+
 /**
- * Writes a DO's summary unless a newer one is already there. "orphan" means the catalog row is gone
- * or being removed.
+ * Writes a DO's summary unless a newer one is already there, together with the snapshots of alerts
+ * waiting in its outbox: one D1 round trip, so a flip's alert is ready for the queue as soon as its
+ * summary is. "orphan" means the catalog row is gone or being removed.
  */
-export async function mirrorSummary(db: D1Database, s: Summary): Promise<"ok" | "stale" | "orphan"> {
-  const result = await db
-    .prepare(
-      `UPDATE checks SET status = ?1, last_ping = ?2, last_start = ?3, last_duration = ?4, n_pings = ?5,
-         grace_start = ?6, alert_after = ?7, summary_version = ?8
-       WHERE id = ?9 AND summary_version < ?8 AND deleted_at IS NULL`,
-    )
-    .bind(s.status, s.last_ping, s.last_start, s.last_duration, s.n_pings, s.grace_start, s.alert_after, s.summary_version, s.id)
-    .run();
-  if (result.meta.changes > 0) return "ok";
-  const row = await db.prepare("SELECT deleted_at FROM checks WHERE id = ?").bind(s.id).first<{ deleted_at: number | null }>();
-  return row === null || row.deleted_at !== null ? "orphan" : "stale";
+export async function mirrorSummary(db: D1Database, s: Summary, alerts: PendingAlert[] = []): Promise<"ok" | "stale" | "orphan"> {
+  const [update, ...rest] = await db.batch([
+    db
+      .prepare(
+        `UPDATE checks SET status = ?1, last_ping = ?2, last_start = ?3, last_duration = ?4, n_pings = ?5,
+           grace_start = ?6, alert_after = ?7, summary_version = ?8
+         WHERE id = ?9 AND summary_version < ?8 AND deleted_at IS NULL`,
+      )
+      .bind(s.status, s.last_ping, s.last_start, s.last_duration, s.n_pings, s.grace_start, s.alert_after, s.summary_version, s.id),
+    ...storeAlertStatements(db, alerts, Date.now()),
+    db.prepare("SELECT deleted_at FROM checks WHERE id = ?").bind(s.id),
+  ]);
+  if (update!.meta.changes > 0) return "ok";
+  const row = rest.at(-1)!.results[0] as { deleted_at: number | null } | undefined;
+  return row === undefined || row.deleted_at !== null ? "orphan" : "stale";
 }
 
 /** The project's reminder period in seconds (0 = off). */

@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { config } from "../config";
 import { classifyEmail, classifyPing, hasConfirmationLink, normaliseRid, type UrlAction } from "../ping/classify";
-import { mirrorSummary, projectNagPeriod, type Summary } from "./catalog";
+import { mirrorSummary, projectNagPeriod, storeAlertStatements, type PendingAlert, type Summary } from "./catalog";
 import {
   checkConfigSchema,
   initialState,
@@ -24,6 +24,8 @@ const SUMMARY_LAG_MS = 1000;
 const MIRROR_TIMEOUT_MS = 2000;
 /** If the drain right after a flip dies with the object, the alarm retries after this. */
 const OUTBOX_FALLBACK_MS = 5000;
+/** An alarm this overdue when the object loads is taken as lost and set again. */
+const LOST_ALARM_MS = 60_000;
 const RATE_WINDOW_MS = 10_000;
 /** Bytes of the last ping's body kept in an alert snapshot. */
 const SNAPSHOT_BODY_LIMIT = 10_000;
@@ -106,6 +108,8 @@ export class CheckDO extends DurableObject<Env> {
   #nagDue: number | null = null;
   #nagCount = 0;
   #draining: Promise<void> | null = null;
+  /** Outbox rows whose snapshot is known to be in D1 already (stored with the summary mirror). */
+  #stored = new Set<string>();
   /** The alarm time last set (undefined = unknown), so a ping that keeps it skips the storage call. */
   #armedAt: number | null | undefined = undefined;
   #rate = { windowStart: 0, count: 0 };
@@ -119,8 +123,11 @@ export class CheckDO extends DurableObject<Env> {
     this.alerts = env.ALERTS;
     void ctx.blockConcurrencyWhile(async () => {
       this.#load();
-      // A deadline that passed while the runtime was down may never fire locally: re-arm it.
-      if (this.#cfg !== null || this.#removed) await this.#arm();
+      if (this.#cfg !== null || this.#removed) {
+        // A deadline that passed while the runtime was down may never fire locally: re-arm it.
+        this.#armedAt = await ctx.storage.getAlarm();
+        await this.#arm();
+      }
     }).catch((err: unknown) => console.error("CheckDO load failed", err));
   }
 
@@ -530,12 +537,19 @@ export class CheckDO extends DurableObject<Env> {
     };
   }
 
-  /** Mirrors the summary into D1 (DESIGN invariant 5); on failure the alarm retries. */
+  /**
+   * Mirrors the summary into D1 (DESIGN invariant 5), storing the snapshots of outbox rows in the same
+   * round trip; on failure the alarm retries.
+   */
   async #mirror(): Promise<void> {
     if (this.#cfg === null) return;
     const version = this.#summaryVersion;
+    const pending = (this.#sql.exec("SELECT flip_id, snapshot FROM outbox ORDER BY rowid").toArray() as unknown as PendingAlert[]).filter(
+      (row) => !this.#stored.has(row.flip_id),
+    );
     try {
-      const outcome = await withTimeout(mirrorSummary(this.env.DB, this.#summary()), MIRROR_TIMEOUT_MS);
+      const outcome = await withTimeout(mirrorSummary(this.env.DB, this.#summary(), pending), MIRROR_TIMEOUT_MS);
+      for (const row of pending) this.#stored.add(row.flip_id);
       if (outcome === "orphan") {
         // The catalog no longer has this check: never alert for a check nobody can see.
         console.warn(`check ${this.#cfg.id} has no catalog row; removing its object`);
@@ -560,7 +574,7 @@ export class CheckDO extends DurableObject<Env> {
     return this.#draining;
   }
 
-  /** Hands outbox rows to the queue: snapshot into D1, ids onto the queue, row deleted after send() resolved. */
+  /** Hands outbox rows to the queue: snapshot into D1 (unless the mirror stored it), ids onto the queue, row deleted after send() resolved. */
   async #drain(): Promise<void> {
     if (!this.#hasSchema()) return;
     const tried = new Set<string>();
@@ -573,15 +587,13 @@ export class CheckDO extends DurableObject<Env> {
       const flipId = row.flip_id as string;
       tried.add(flipId);
       try {
+        if (!this.#stored.has(flipId)) {
+          await storeAlertStatements(this.env.DB, [{ flip_id: flipId, snapshot: row.snapshot as string }], Date.now())[0]!.run();
+        }
         const snap = JSON.parse(row.snapshot as string) as CheckSnapshot;
-        await this.env.DB.prepare(
-          `INSERT INTO alert_flips (id, check_id, project_id, created, old_status, new_status, reason, snapshot, enqueued_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
-        )
-          .bind(flipId, snap.check_id, snap.project_id, snap.flip_time, snap.old_status, snap.new_status, snap.reason, row.snapshot, Date.now())
-          .run();
         await this.alerts.send({ flip_id: flipId, check_id: snap.check_id, project_id: snap.project_id });
         this.#sql.exec("DELETE FROM outbox WHERE flip_id = ?", flipId);
+        this.#stored.delete(flipId);
       } catch (err) {
         const attempts = (row.attempts as number) + 1;
         const backoff = Math.min(300_000, 1000 * 2 ** attempts);
@@ -620,8 +632,13 @@ export class CheckDO extends DurableObject<Env> {
     }
     const outbox = this.#sql.exec("SELECT min(next_attempt) AS t FROM outbox").toArray()[0]?.t as number | null;
     if (outbox !== null && outbox !== undefined) times.push(outbox);
+    const earliest = times.length === 0 ? null : Math.min(...times);
+    // An alarm already due is being delivered (often why a loaded object was loaded): keep it rather
+    // than pay a storage write per object. One overdue by far is taken as lost and set again.
+    const armed = this.#armedAt;
+    if (earliest !== null && earliest <= now && armed != null && armed <= now && armed > now - LOST_ALARM_MS) return;
     // Never arm at or before now: an alarm set to "now" inside alarm() can be silently dropped.
-    const at = times.length === 0 ? null : Math.max(Math.min(...times), now + 1);
+    const at = earliest === null ? null : Math.max(earliest, now + 1);
     if (at === this.#armedAt) return;
     if (at === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(at);

@@ -95,6 +95,8 @@ export const channels = sqliteTable("channels", {
   value: text("value").notNull().default("{}"),
   created: integer("created").notNull(),
   disabled: integer("disabled", { mode: "boolean" }).notNull().default(false),
+  // Email channels receive alerts only once their address is confirmed by link; other kinds are always true.
+  email_verified: integer("email_verified", { mode: "boolean" }).notNull().default(true),
   last_notify: integer("last_notify"),
   last_notify_duration: integer("last_notify_duration"),
   last_error: text("last_error").notNull().default(""),

@@ -256,6 +256,43 @@ describe("batches", () => {
     expect(await received(okBox)).toHaveLength(1);
     expect(await received(badBox)).toHaveLength(1);
   });
+
+  it("reads a mixed batch at once yet gives every flip only its own project's channels", async () => {
+    const { createExecutionContext, createMessageBatch, getQueueResult } = await import("cloudflare:test");
+    const worker = (await import("../../src/index")).default;
+    const [a, b] = [await makeProject(), await makeProject()];
+    const [aMember, aDirect, bBox, bGone] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
+    const member = await webhookChannel(a, aMember);
+    const group = (await (await api(a, "/channels/", { body: { name: "team", kind: "group", value: member } })).json<{ id: string }>()).id;
+    const grouped = await checkWith(a, group, "grouped");
+    const direct = await checkWith(a, await webhookChannel(a, aDirect), "direct");
+    const plain = await checkWith(b, await webhookChannel(b, bBox), "plain");
+    const deleted = await checkWith(b, await webhookChannel(b, bGone), "deleted");
+    const messages = [
+      await flipped(grouped.uuid, grouped.rec, "/fail"),
+      await flipped(plain.uuid, plain.rec, "/fail"),
+      await flipped(direct.uuid, direct.rec, "/fail"),
+      await flipped(deleted.uuid, deleted.rec, "/fail"),
+    ];
+    // Deleted after its flip: its alert still goes to the channels it had then (snapshot fallback).
+    expect((await api(b, `/checks/${deleted.uuid}`, { method: "DELETE" })).status).toBe(200);
+    // A message whose flip has no stored snapshot comes back later; the others are unaffected.
+    const orphan = { ...messages[0]!, flip_id: crypto.randomUUID() };
+    const batch = createMessageBatch(
+      "alerts",
+      [...messages, orphan].map((body, i) => ({ id: `x${i}`, timestamp: new Date(), attempts: 1, body })),
+    );
+    const ctx = createExecutionContext();
+    await worker.queue(batch, env);
+    const result = await getQueueResult(batch, ctx);
+    expect(result.explicitAcks).toEqual(["x0", "x1", "x2", "x3"]);
+    expect(result.retryMessages.map((m) => m.msgId)).toEqual(["x4"]);
+    const codes = async (box: string) => (await received(box)).map((r) => new URL(r.path, receiver).searchParams.get("code"));
+    expect(await codes(aMember)).toEqual([grouped.uuid]);
+    expect(await codes(aDirect)).toEqual([direct.uuid]);
+    expect(await codes(bBox)).toEqual([plain.uuid]);
+    expect(await codes(bGone)).toEqual([deleted.uuid]);
+  });
 });
 
 describe("D1 query budget", () => {
@@ -280,5 +317,27 @@ describe("D1 query budget", () => {
     expect(result.retryMessages.length).toBeGreaterThan(0);
     expect(result.explicitAcks.length + result.retryMessages.length).toBe(10);
     expect(await received(box)).toHaveLength(40 * result.explicitAcks.length);
+  });
+});
+
+describe("a request that needs another first (Pushover's emergency cancel)", () => {
+  it("sends the first one, then the request; stops when the first one fails", async () => {
+    const { sendRequest } = await import("../../src/alerts/http");
+    const box = crypto.randomUUID();
+    const req = (step: string) => ({ method: "POST" as const, url: `${receiver}/${box}/${step}`, headers: {}, body: step });
+    const chained = { ...req("message"), first: req("cancel") };
+    expect(await sendRequest(chained, "flip:chan", true)).toMatchObject({ ok: true });
+    expect((await received(box)).map((r) => [r.path, r.headers["idempotency-key"]])).toEqual([
+      [`/${box}/cancel`, "flip:chan"],
+      [`/${box}/message`, "flip:chan"],
+    ]);
+    await script(box, [503]);
+    expect(await sendRequest(chained, "flip:chan", true)).toEqual({
+      ok: false,
+      error: "Received status code 503",
+      permanent: false,
+      status: 503,
+    });
+    expect((await received(box)).map((r) => r.path)).toEqual([`/${box}/cancel`, `/${box}/message`, `/${box}/cancel`]);
   });
 });

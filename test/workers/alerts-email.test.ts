@@ -5,7 +5,7 @@ import { describe, expect, inject, it } from "vitest";
 import { sendMail } from "../../src/alerts/smtp";
 import { parseEmail, splitHeaders } from "../../src/ping/mime";
 import { checkWith, consume, flipped } from "./alert-helpers";
-import { api, makeProject, type TestProject } from "./helpers";
+import { api, makeProject, openVerifyLink, type TestProject } from "./helpers";
 
 const inspector = `http://127.0.0.1:${inject("smtpInspectPort")}`;
 const USER = "edgechecks";
@@ -36,10 +36,13 @@ const smtpEnv = (o: Partial<Env> = {}): Env => ({
 
 const address = (prefix = "ops") => `${prefix}-${crypto.randomUUID()}@example.com`;
 
+/** A verified email channel: created through the API, confirmed through its link. */
 async function emailChannel(p: TestProject, to: string, flags: { up?: boolean; down?: boolean } = {}): Promise<string> {
   const res = await api(p, "/channels/", { body: { name: "mail", kind: "email", value: { value: to, up: true, down: true, ...flags } } });
   expect(res.status).toBe(201);
-  return (await res.json<{ id: string }>()).id;
+  const id = (await res.json<{ id: string }>()).id;
+  expect((await openVerifyLink(id, to)).status).toBe(200);
+  return id;
 }
 
 

@@ -139,6 +139,28 @@ describe("toMime", () => {
     expect(raw.replaceAll("\r\n", "")).not.toMatch(/[\r\n]/);
   });
 
+  it("no List-Unsubscribe without an unsubscribe URL", () => {
+    const { headers } = splitHeaders(toMime(message(), "alerts@hc.example.com", undefined, date));
+    expect(headers.has("list-unsubscribe")).toBe(false);
+    expect(headers.has("list-unsubscribe-post")).toBe(false);
+  });
+
+  it("an alert with an unsubscribe URL: List-Unsubscribe and the one-click List-Unsubscribe-Post, the link in both bodies", () => {
+    const url = `${SITE}/integrations/chan-1/unsubscribe/tok/`;
+    const m = buildEmail(makeCtx(), both, url)!;
+    expect(m.unsubscribeUrl).toBe(url);
+    const raw = toMime(m, "alerts@hc.example.com", undefined, date);
+    const { headers } = splitHeaders(raw);
+    expect(headers.get("list-unsubscribe")).toBe(`<${url}>`);
+    expect(headers.get("list-unsubscribe-post")).toBe("List-Unsubscribe=One-Click");
+    const byType = parts(raw);
+    expect(byType.get("text/plain")).toContain(`Unsubscribe from these alerts: ${url}`);
+    expect(byType.get("text/html")).toContain(`<a href="${url}"`);
+    // A line break in the URL cannot start a new header.
+    const injected = toMime({ ...m, unsubscribeUrl: `${url}\r\nBcc: x@y` }, "alerts@hc.example.com", undefined, date);
+    expect(splitHeaders(injected).headers.has("bcc")).toBe(false);
+  });
+
   it("round-trips through the MIME reader: text and HTML parts, UTF-8 subject and bodies", () => {
     const m = message({ subject: "DOWN | nächtliches Backup ✓ — очень длинное имя проверки для переноса", text: "Grüße\n.dot line\n" + "x".repeat(200) });
     const raw = toMime(m, "alerts@hc.example.com", undefined, date);

@@ -1,8 +1,10 @@
 // Shared test helpers: provisioning through the real admin API and check creation through the catalog.
 import { createExecutionContext, evictDurableObject, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
+import { verifyToken } from "../../src/alerts/email-links";
 import { createCheck, type NewCheckFields } from "../../src/checks/catalog";
 import type { CheckView } from "../../src/checks/check-do";
+import { config } from "../../src/config";
 import worker from "../../src/index";
 
 export const ADMIN = { Authorization: "Bearer test-admin-token", "Content-Type": "application/json" };
@@ -119,4 +121,9 @@ export async function fetchWithVars(vars: Record<string, string>, path: string, 
   const res = await worker.fetch(new Request(`http://localhost${path}`, init), { ...env, ...vars } as Env, ctx);
   await waitOnExecutionContext(ctx);
   return res;
+}
+
+/** Opens an email channel's verification link through the Worker, as the address's owner would. */
+export async function openVerifyLink(channelId: string, address: string): Promise<Response> {
+  return call(`/integrations/${channelId}/verify/${await verifyToken(config(env).secretKey, channelId, address)}/`);
 }

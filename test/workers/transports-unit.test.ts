@@ -526,13 +526,14 @@ describe("opsgenie", () => {
 describe("po", () => {
   const send = po("app-token-1");
   const USER = "u".repeat(30);
-  it("form-encoded messages.json with HTML, url and priority", () => {
+  it("form-encoded messages.json with HTML, url and priority", async () => {
     const ctx = makeCtx({ otherDown: [] });
-    const r = send(ctx, `${USER}|1|0`);
-    expect({ method: r!.method, url: r!.url, headers: r!.headers }).toEqual({
+    const r = await send(ctx, `${USER}|1|0`);
+    expect({ method: r!.method, url: r!.url, headers: r!.headers, first: r!.first }).toEqual({
       method: "POST",
       url: "https://api.pushover.net/1/messages.json",
       headers: FORM_HEADERS,
+      first: undefined,
     });
     expect(form(r)).toEqual({
       token: "app-token-1",
@@ -548,16 +549,32 @@ describe("po", () => {
       url: DETAILS,
       url_title: "View in edgechecks",
     });
-    expect(form(send(upCtx(), `${USER}|1|0`)).priority).toBe("0");
+    expect(form(await send(upCtx(), `${USER}|1|0`)).priority).toBe("0");
   });
-  it("emergency priority adds retry, expire and the check's tag", () => {
-    expect(form(send(makeCtx(), `${USER}|2|0`))).toMatchObject({ priority: "2", retry: "300", expire: "86400", tags: UUID });
+  it("emergency priority adds retry, expire and the check's unique key as its tag", async () => {
+    const tag = await uniqueKeyFor(UUID);
+    expect(form(await send(makeCtx(), `${USER}|2|0`))).toMatchObject({ priority: "2", retry: "300", expire: "86400", tags: tag });
   });
-  it("−3 = nothing to send; message within 1024 characters", () => {
-    expect(send(makeCtx(), `${USER}|-3|0`)).toBeNull();
-    expect(send(upCtx(), `${USER}|0|-3`)).toBeNull();
+  it("a recovery after an emergency first cancels it by tag, even when up messages are off", async () => {
+    const tag = await uniqueKeyFor(UUID);
+    const cancel = {
+      method: "POST",
+      url: `https://api.pushover.net/1/receipts/cancel_by_tag/${tag}.json`,
+      headers: { ...FORM_HEADERS, "Idempotency-Key": "flip-1:chan-1:cancel" },
+      body: "token=app-token-1",
+    };
+    const up = await send(upCtx(), `${USER}|2|0`);
+    expect(up!.first).toEqual(cancel);
+    expect(form(up)).toMatchObject({ priority: "0", user: USER });
+    expect(await send(upCtx(), `${USER}|2|-3`)).toEqual(cancel);
+    expect((await send(upCtx(), `${USER}|1|0`))!.first).toBeUndefined();
+    expect((await send(makeCtx(), `${USER}|2|2`))!.first).toBeUndefined();
+  });
+  it("−3 = nothing to send; message within 1024 characters", async () => {
+    expect(await send(makeCtx(), `${USER}|-3|0`)).toBeNull();
+    expect(await send(upCtx(), `${USER}|0|-3`)).toBeNull();
     expect(parsePushover(`${USER}|-1|2`)).toEqual({ user: USER, priority: -1, priorityUp: 2 });
-    const long = form(send(makeCtx({ check: { desc: "d\n".repeat(800) } }), `${USER}|0|0`));
+    const long = form(await send(makeCtx({ check: { desc: "d\n".repeat(800) } }), `${USER}|0|0`));
     expect(long.message!.length).toBeLessThanOrEqual(1024);
   });
 });

@@ -11,6 +11,8 @@ export interface EmailMessage {
   html: string;
   /** `<flip id>:<channel id>`: becomes the Message-ID and the X-Idempotency-Key header. */
   idempotencyKey: string;
+  /** Alerts: the one-click unsubscribe link (List-Unsubscribe, RFC 2369 and RFC 8058). */
+  unsubscribeUrl?: string;
 }
 
 /** Emails show more of the last ping body than chat messages do. */
@@ -25,16 +27,17 @@ function lastPingBody(ctx: AlertContext): string | null {
 /** Control characters (CR/LF included) never reach a header. */
 const oneLine = (s: string): string => s.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
 
-function textBody(p: MessageParts, siteName: string): string {
+function textBody(p: MessageParts, siteName: string, unsubscribe?: string): string {
   const blocks: string[] = [[`${p.title}.`, ...p.sentences].join("\n")];
   blocks.push(p.facts.map(([k, v]) => `${k}: ${v}`).join("\n"));
   if (p.body !== null) blocks.push(`Last Ping Body:\n${p.body}`);
   if (p.otherHeading !== null) blocks.push([p.otherHeading, ...p.otherLines.map((l) => `- ${l}`)].join("\n"));
   blocks.push(`View in ${siteName}: ${p.url}`);
+  if (unsubscribe !== undefined) blocks.push(`Unsubscribe from these alerts: ${unsubscribe}`);
   return `${blocks.join("\n\n")}\n`;
 }
 
-function htmlBody(p: MessageParts, siteName: string, down: boolean): string {
+function htmlBody(p: MessageParts, siteName: string, down: boolean, unsubscribe?: string): string {
   const color = down ? "#d9534f" : "#3c9a3c";
   const out: string[] = [
     "<!DOCTYPE html>",
@@ -56,21 +59,26 @@ function htmlBody(p: MessageParts, siteName: string, down: boolean): string {
     for (const l of p.otherLines) out.push(`<li>${escapeHtml(l)}</li>`);
     out.push("</ul>");
   }
-  out.push(`<p><a href="${escapeHtml(p.url)}">View in ${escapeHtml(siteName)}</a></p>`, "</body></html>");
+  out.push(`<p><a href="${escapeHtml(p.url)}">View in ${escapeHtml(siteName)}</a></p>`);
+  if (unsubscribe !== undefined) {
+    out.push(`<p style="font-size: 12px; color: #777;"><a href="${escapeHtml(unsubscribe)}" style="color: #777;">Unsubscribe from these alerts</a></p>`);
+  }
+  out.push("</body></html>");
   return `${out.join("\n")}\n`;
 }
 
 /** The email for this flip, or null when the channel does not want this direction. */
-export function buildEmail(ctx: AlertContext, value: ChannelValue<"email">): EmailMessage | null {
+export function buildEmail(ctx: AlertContext, value: ChannelValue<"email">, unsubscribeUrl?: string): EmailMessage | null {
   const down = isDown(ctx);
   if (down ? !value.down : !value.up) return null;
   const parts = { ...messageParts(ctx), body: lastPingBody(ctx) };
   return {
     to: value.value,
     subject: oneLine(`${down ? "DOWN" : "UP"} | ${displayName(ctx)}`),
-    text: textBody(parts, ctx.siteName),
-    html: htmlBody(parts, ctx.siteName, down),
+    text: textBody(parts, ctx.siteName, unsubscribeUrl),
+    html: htmlBody(parts, ctx.siteName, down, unsubscribeUrl),
     idempotencyKey: ctx.idempotencyKey,
+    ...(unsubscribeUrl === undefined ? {} : { unsubscribeUrl }),
   };
 }
 
@@ -163,6 +171,9 @@ export function toMime(message: EmailMessage, from: string, messageId = messageI
     `Message-ID: ${messageId}`,
     `X-Idempotency-Key: ${oneLine(message.idempotencyKey)}`,
     "Auto-Submitted: auto-generated",
+    ...(message.unsubscribeUrl === undefined
+      ? []
+      : [`List-Unsubscribe: <${oneLine(message.unsubscribeUrl)}>`, "List-Unsubscribe-Post: List-Unsubscribe=One-Click"]),
     "MIME-Version: 1.0",
     `Content-Type: multipart/alternative; boundary="${boundary}"`,
   ];

@@ -1,11 +1,14 @@
 // Pushover (messages.json): form-encoded; the application token is instance-wide (a secret), bound by
 // `po(appToken)`. The channel value is "<user key>|<priority>|<priority when up>"; −3 = don't send.
-// Emergency priority (2) must carry retry/expire; it is tagged with the check's uuid so that it can be
-// cancelled by tag (receipts/cancel_by_tag/<uuid>.json) — a second request this builder does not make.
-import type { RequestBuilder } from "../types";
-import { alertTitle, checkFields, formHeaders, htmlMessage, isDown, messageParts } from "./text";
+// Emergency priority (2) repeats until acknowledged, so it carries retry/expire and is tagged with the
+// check's unique key; when the check recovers, a cancel by that tag goes out before the "up" message
+// (and even when "up" messages are off: an emergency must not keep ringing for a recovered check).
+import { uniqueKeyFor } from "../../checks/catalog";
+import type { OutgoingRequest } from "../types";
+import { type AsyncRequestBuilder, alertTitle, checkFields, formHeaders, htmlMessage, isDown, messageParts } from "./text";
 
 export const PUSHOVER_URL = "https://api.pushover.net/1/messages.json";
+export const pushoverCancelUrl = (tag: string): string => `https://api.pushover.net/1/receipts/cancel_by_tag/${tag}.json`;
 const MAX_TITLE = 250;
 const MAX_MESSAGE = 1024;
 
@@ -22,11 +25,21 @@ function clampLines(s: string, max: number): string {
   return cut > 0 ? s.slice(0, cut) : s.slice(0, max - 1) + "…";
 }
 
-export function po(appToken: string): RequestBuilder<"po"> {
-  return (ctx, value) => {
+export function po(appToken: string): AsyncRequestBuilder<"po"> {
+  return async (ctx, value) => {
     const { user, priority: down, priorityUp } = parsePushover(value);
     const priority = isDown(ctx) ? down : priorityUp;
-    if (priority === -3) return null;
+    const tag = await uniqueKeyFor(checkFields(ctx).uuid);
+    const cancel: OutgoingRequest | null =
+      !isDown(ctx) && down === 2
+        ? {
+            method: "POST",
+            url: pushoverCancelUrl(tag),
+            headers: formHeaders(ctx, { "Idempotency-Key": `${ctx.idempotencyKey}:cancel` }),
+            body: new URLSearchParams({ token: appToken }).toString(),
+          }
+        : null;
+    if (priority === -3) return cancel;
     // Pushover's HTML has no <pre>: the ping body is left out, the link goes in url/url_title.
     const parts = { ...messageParts(ctx), body: null };
     const form = new URLSearchParams({
@@ -42,8 +55,9 @@ export function po(appToken: string): RequestBuilder<"po"> {
     if (priority === 2) {
       form.set("retry", "300");
       form.set("expire", "86400");
-      form.set("tags", checkFields(ctx).uuid);
+      form.set("tags", tag);
     }
-    return { method: "POST", url: PUSHOVER_URL, headers: formHeaders(ctx), body: form.toString() };
+    const message: OutgoingRequest = { method: "POST", url: PUSHOVER_URL, headers: formHeaders(ctx), body: form.toString() };
+    return cancel === null ? message : { ...message, first: cancel };
   };
 }

@@ -267,7 +267,7 @@ export function plainMessage(p: MessageParts, siteName: string): string {
 }
 
 /**
- * A builder that needs an async step (PagerDuty and Opsgenie key alerts by the check's unique key,
+ * A builder that needs an async step (PagerDuty, Opsgenie and Pushover key alerts by the check's unique key,
  * a SHA-1 that Workers only compute asynchronously via crypto.subtle). Otherwise as RequestBuilder.
  */
 export type AsyncRequestBuilder<K extends ChannelKind> = (

@@ -1,0 +1,1 @@
+ALTER TABLE `channels` ADD `email_verified` integer DEFAULT true NOT NULL;
