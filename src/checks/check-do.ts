@@ -27,8 +27,9 @@ const OUTBOX_FALLBACK_MS = 5000;
 /** An alarm this overdue when the object loads is taken as lost and set again. */
 const LOST_ALARM_MS = 60_000;
 const RATE_WINDOW_MS = 10_000;
-/** Bytes of the last ping's body kept in an alert snapshot. */
+/** Bytes of the last ping's body kept in an alert snapshot; more of an email, attached to email alerts. */
 const SNAPSHOT_BODY_LIMIT = 10_000;
+const SNAPSHOT_EMAIL_LIMIT = 100_000;
 const DAY_MS = 86_400_000;
 /** How often a down check looks whether reminders are wanted (the shortest nag period). */
 const NAG_POLL_MS = 3_600_000;
@@ -67,6 +68,8 @@ export interface CheckSnapshot {
   last_ping_body: string | null;
   last_ping_exitstatus: number | null;
   last_ping_kind: PingKind | null;
+  /** "email" for an email ping (its raw message is the body); absent in snapshots from before it was kept. */
+  last_ping_scheme?: string | null;
 }
 
 export interface CheckView {
@@ -487,11 +490,12 @@ export class CheckDO extends DurableObject<Env> {
     const cfg = this.#cfg!;
     const after: CheckState = { ...this.#st, status: change.new_status };
     const conf = config(this.env, cfg.origin);
-    const last = this.#sql.exec("SELECT kind, body, exitstatus FROM pings ORDER BY n DESC LIMIT 1").toArray()[0];
+    const last = this.#sql.exec("SELECT kind, scheme, body, exitstatus FROM pings ORDER BY n DESC LIMIT 1").toArray()[0];
     const previous = this.#sql
       .exec("SELECT created, new_status FROM flips WHERE id != ? ORDER BY seq DESC LIMIT 1", flipId)
       .toArray()[0];
-    const body = last === undefined ? null : new Uint8Array(last.body as ArrayBuffer).subarray(0, SNAPSHOT_BODY_LIMIT);
+    const limit = last?.scheme === "email" ? SNAPSHOT_EMAIL_LIMIT : SNAPSHOT_BODY_LIMIT;
+    const body = last === undefined ? null : new Uint8Array(last.body as ArrayBuffer).subarray(0, limit);
     return {
       check: renderCheck(cfg, after, {
         apiVersion: 3,
@@ -512,6 +516,7 @@ export class CheckDO extends DurableObject<Env> {
       last_ping_body: body === null ? null : new TextDecoder().decode(body),
       last_ping_exitstatus: (last?.exitstatus as number | null | undefined) ?? null,
       last_ping_kind: (last?.kind as PingKind | undefined) ?? null,
+      last_ping_scheme: (last?.scheme as string | undefined) ?? null,
     };
   }
 

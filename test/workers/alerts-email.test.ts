@@ -3,9 +3,11 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
 import { sendMail } from "../../src/alerts/smtp";
-import { parseEmail, splitHeaders } from "../../src/ping/mime";
+import { parseEmail, parseHeaderValue, splitHeaders, splitMultipart } from "../../src/ping/mime";
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { checkWith, consume, flipped } from "./alert-helpers";
-import { api, makeProject, openVerifyLink, type TestProject } from "./helpers";
+import { deliverEmail } from "./email-helpers";
+import { api, makeProject, openVerifyLink, stub, type TestProject } from "./helpers";
 
 const inspector = `http://127.0.0.1:${inject("smtpInspectPort")}`;
 const USER = "edgechecks";
@@ -82,6 +84,28 @@ describe("email alerts over SMTP", () => {
     got = await received(to);
     expect(got).toHaveLength(2);
     expect(parseEmail(new TextEncoder().encode(got[1]!.raw)).subject).toBe("UP | nightly backup");
+  });
+
+  it("a failure reported by email attaches that email as last-ping.eml", async () => {
+    const p = await makeProject();
+    const to = address();
+    const { uuid, rec } = await checkWith(p, await emailChannel(p, to), "nightly backup");
+    const patch = await api(p, `/checks/${uuid}`, { body: { filter_subject: true, failure_kw: "FAILED" } });
+    expect(patch.status).toBe(200);
+    const report = ["From: cron@box.example.org", "To: backups", "Subject: backup FAILED", "", "disk full on /var", ""].join("\r\n");
+    const sent = await deliverEmail(`${uuid}@hc.example.com`, report, { env: { ...env, PING_EMAIL_DOMAIN: "hc.example.com" } as Env });
+    expect(sent.rejected).toBeNull();
+    await runDurableObjectAlarm(stub(uuid));
+    const down = rec.sent.at(-1)!;
+    await consume(down, { env: smtpEnv() });
+    const [mail] = await received(to);
+    const { headers, body } = splitHeaders(mail!.raw);
+    const boundary = parseHeaderValue(headers.get("content-type") ?? "");
+    expect(boundary.value).toBe("multipart/mixed");
+    const attachment = splitHeaders(splitMultipart(body, boundary.params.get("boundary")!)[1]!);
+    expect(attachment.headers.get("content-disposition")).toBe('attachment; filename="last-ping.eml"');
+    expect(attachment.body).toBe(report);
+    expect(parseEmail(new TextEncoder().encode(mail!.raw)).subject).toBe("DOWN | nightly backup");
   });
 
   it("a channel with down: false gets nothing for a failure, and no log row", async () => {

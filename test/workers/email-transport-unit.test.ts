@@ -175,6 +175,44 @@ describe("toMime", () => {
     expect(byType.get("text/html")).toBe(crlf(m.html));
   });
 
+  it("attaches the last ping's email as last-ping.eml in multipart/mixed, and only for email pings", () => {
+    const eml = "From: cron@box.example.org\nSubject: backup FAILED\n\ndisk full\n";
+    const email = buildEmail(makeCtx({ last_ping_body: eml, last_ping_scheme: "email" }), both)!;
+    expect(email.lastPingEmail).toBe(eml);
+    expect(buildEmail(makeCtx({ last_ping_scheme: "https" }), both)!.lastPingEmail).toBeUndefined();
+    expect(buildEmail(makeCtx({ last_ping_body: null, last_ping_scheme: "email" }), both)!.lastPingEmail).toBeUndefined();
+
+    const raw = toMime(email, "alerts@hc.example.com", undefined, date);
+    const { headers, body } = splitHeaders(raw);
+    const outer = parseHeaderValue(headers.get("content-type") ?? "");
+    expect(outer.value).toBe("multipart/mixed");
+    const [alternative, attachment, ...rest] = splitMultipart(body, outer.params.get("boundary")!);
+    expect(rest).toEqual([]);
+    const alt = splitHeaders(alternative!);
+    expect(parts(alternative!).get("text/plain")).toContain("backup FAILED");
+    expect(parseHeaderValue(alt.headers.get("content-type") ?? "").value).toBe("multipart/alternative");
+    const att = splitHeaders(attachment!);
+    expect(att.headers.get("content-type")).toBe("message/rfc822");
+    expect(att.headers.get("content-disposition")).toBe('attachment; filename="last-ping.eml"');
+    expect(att.headers.get("content-transfer-encoding")).toBe("7bit");
+    expect(att.body).toBe(eml.replaceAll("\n", "\r\n"));
+    expect(parseEmail(enc.encode(raw)).plain).toContain("disk full");
+    expect(raw.split("\r\n").every((l) => l.length <= 998)).toBe(true);
+  });
+
+  it("an email that cannot travel as 7-bit text is attached as base64 bytes", () => {
+    const eml = "Subject: Sicherung fehlgeschlagen\n\nFestplatte voll: Grüße\n" + "x".repeat(1200) + "\n";
+    const raw = toMime(buildEmail(makeCtx({ last_ping_body: eml, last_ping_scheme: "email" }), both)!, "alerts@hc.example.com", undefined, date);
+    const { headers, body } = splitHeaders(raw);
+    const attachment = splitMultipart(body, parseHeaderValue(headers.get("content-type") ?? "").params.get("boundary")!)[1]!;
+    const att = splitHeaders(attachment);
+    expect(att.headers.get("content-type")).toBe('application/octet-stream; name="last-ping.eml"');
+    expect(att.headers.get("content-transfer-encoding")).toBe("base64");
+    const bytes = Uint8Array.from(atob(att.body.replaceAll("\r\n", "")), (c) => c.charCodeAt(0));
+    expect(new TextDecoder().decode(bytes)).toBe(eml.replaceAll("\n", "\r\n"));
+    expect(raw.split("\r\n").every((l) => l.length <= 998)).toBe(true);
+  });
+
   it("quoted-printable: = and non-ASCII escaped, trailing spaces kept visible, soft breaks at 76", () => {
     expect(quotedPrintable("a=b ü")).toBe("a=3Db =C3=BC");
     expect(quotedPrintable("end \nnext")).toBe("end=20\r\nnext");

@@ -1,22 +1,17 @@
 // Email pings through the Worker's email() handler, with messages shaped like Cloudflare's
 // ForwardableEmailMessage (reference §1.9).
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { MAX_STORED_BODY } from "../../src/config";
-import worker from "../../src/index";
+import { deliverEmail, type Sent } from "./email-helpers";
 import { fetchWithVars, makeCheck, makeProject, pings, stub, view } from "./helpers";
 
 const DOMAIN = "hc.example.com";
 const envWithDomain = { ...env, PING_EMAIL_DOMAIN: DOMAIN } as Env;
 const enc = new TextEncoder();
 const b64 = (s: string) => btoa(String.fromCharCode(...enc.encode(s)));
-
-interface Sent {
-  rejected: string | null;
-  forwarded: string[];
-  replied: number;
-}
+const deliver = (to: string, raw: string | Uint8Array, opts: { from?: string; env?: Env } = {}): Promise<Sent> =>
+  deliverEmail(to, raw, { ...opts, env: opts.env ?? envWithDomain });
 
 function rawMessage(subject: string, bodyLines: string[] = ["hello"], extraHeaders: string[] = []): string {
   return [
@@ -29,44 +24,6 @@ function rawMessage(subject: string, bodyLines: string[] = ["hello"], extraHeade
     "",
     ...bodyLines,
   ].join("\r\n");
-}
-
-/** Delivers `raw` to `to` through the default export's email() handler. */
-async function deliver(
-  to: string,
-  raw: string | Uint8Array,
-  opts: { from?: string; env?: Env } = {},
-): Promise<Sent> {
-  const bytes = typeof raw === "string" ? enc.encode(raw) : raw;
-  const sent: Sent = { rejected: null, forwarded: [], replied: 0 };
-  const message = {
-    from: opts.from ?? "cron@box.example.org",
-    to,
-    headers: new Headers(),
-    raw: new ReadableStream<Uint8Array>({
-      start(controller) {
-        for (let i = 0; i < bytes.length; i += 65_536) controller.enqueue(bytes.slice(i, i + 65_536));
-        controller.close();
-      },
-    }),
-    rawSize: bytes.length,
-    canBeForwarded: true,
-    setReject(reason: string) {
-      sent.rejected = reason;
-    },
-    async forward(rcptTo: string) {
-      sent.forwarded.push(rcptTo);
-      return { messageId: "x" };
-    },
-    async reply() {
-      sent.replied++;
-      return { messageId: "y" };
-    },
-  } as unknown as ForwardableEmailMessage;
-  const ctx = createExecutionContext();
-  await worker.email!(message, opts.env ?? envWithDomain, ctx);
-  await waitOnExecutionContext(ctx);
-  return sent;
 }
 
 const accepted: Sent = { rejected: null, forwarded: [], replied: 0 };

@@ -1,5 +1,6 @@
 // Email alerts, pure parts: what to send for a flip (subject, text and HTML bodies) and the RFC 5322
-// message that carries it (multipart/alternative, UTF-8, quoted-printable parts). The SMTP client
+// message that carries it (multipart/alternative, UTF-8, quoted-printable parts; inside
+// multipart/mixed when the last ping was an email, attached as last-ping.eml). The SMTP client
 // (../smtp.ts) sends what toMime() returns.
 import type { AlertContext, ChannelValue } from "../types";
 import { escapeHtml, isDown, displayName, messageParts, type MessageParts } from "./text";
@@ -13,6 +14,8 @@ export interface EmailMessage {
   idempotencyKey: string;
   /** Alerts: the one-click unsubscribe link (List-Unsubscribe, RFC 2369 and RFC 8058). */
   unsubscribeUrl?: string;
+  /** Alerts whose last ping was an email: that message, attached as last-ping.eml. */
+  lastPingEmail?: string;
 }
 
 /** Emails show more of the last ping body than chat messages do. */
@@ -22,6 +25,12 @@ function lastPingBody(ctx: AlertContext): string | null {
   const body = ctx.snapshot.last_ping_body;
   if (body === null || body.trim() === "") return null;
   return body.length > BODY_LIMIT ? `${body.slice(0, BODY_LIMIT)}…` : body;
+}
+
+/** The last ping's raw message when it came by email (Healthchecks attaches it to email alerts). */
+function lastPingEmail(ctx: AlertContext): string | null {
+  const body = ctx.snapshot.last_ping_body;
+  return ctx.snapshot.last_ping_scheme === "email" && body !== null && body !== "" ? body : null;
 }
 
 /** Control characters (CR/LF included) never reach a header. */
@@ -79,6 +88,7 @@ export function buildEmail(ctx: AlertContext, value: ChannelValue<"email">, unsu
     html: htmlBody(parts, ctx.siteName, down, unsubscribeUrl),
     idempotencyKey: ctx.idempotencyKey,
     ...(unsubscribeUrl === undefined ? {} : { unsubscribeUrl }),
+    ...(lastPingEmail(ctx) === null ? {} : { lastPingEmail: lastPingEmail(ctx)! }),
   };
 }
 
@@ -158,11 +168,29 @@ export function messageIdFor(idempotencyKey: string, from: string): string {
 }
 
 /**
+ * An attached email: as message/rfc822 when it can travel as 7-bit text (what came in over SMTP
+ * usually can), else as base64 bytes (message/rfc822 allows no base64).
+ */
+function emailAttachment(raw: string): string[] {
+  const crlf = raw.replace(/\r\n?|\n/g, "\r\n");
+  const disposition = 'Content-Disposition: attachment; filename="last-ping.eml"';
+  if (/^[\x01-\x7f]*$/.test(crlf) && crlf.split("\r\n").every((line) => line.length <= 998)) {
+    return ["Content-Type: message/rfc822", disposition, "Content-Transfer-Encoding: 7bit", "", crlf];
+  }
+  const b64 = base64Utf8(crlf).match(/.{1,76}/g) ?? [];
+  return ['Content-Type: application/octet-stream; name="last-ping.eml"', disposition, "Content-Transfer-Encoding: base64", "", ...b64];
+}
+
+/**
  * The whole message with CRLF line breaks and no line over 998 characters (dot-stuffing is the SMTP
  * client's job). `messageId` defaults to one derived from the idempotency key.
  */
 export function toMime(message: EmailMessage, from: string, messageId = messageIdFor(message.idempotencyKey, from), date = new Date()): string {
-  const boundary = `=_edgechecks_${message.idempotencyKey.replace(/[^A-Za-z0-9]/g, "")}`;
+  const key = message.idempotencyKey.replace(/[^A-Za-z0-9]/g, "");
+  // Neither boundary is a prefix of the other ("mixed_" cannot start an alphanumeric key).
+  const boundary = `=_edgechecks_${key}`;
+  const mixed = `=_edgechecks_mixed_${key}`;
+  const alternative = `multipart/alternative; boundary="${boundary}"`;
   const headers = [
     `From: ${oneLine(from)}`,
     `To: ${oneLine(message.to)}`,
@@ -175,20 +203,16 @@ export function toMime(message: EmailMessage, from: string, messageId = messageI
       ? []
       : [`List-Unsubscribe: <${oneLine(message.unsubscribeUrl)}>`, "List-Unsubscribe-Post: List-Unsubscribe=One-Click"]),
     "MIME-Version: 1.0",
-    `Content-Type: multipart/alternative; boundary="${boundary}"`,
+    `Content-Type: ${message.lastPingEmail === undefined ? alternative : `multipart/mixed; boundary="${mixed}"`}`,
   ];
   const part = (type: string, body: string) =>
     [`--${boundary}`, `Content-Type: ${type}; charset="utf-8"`, "Content-Transfer-Encoding: quoted-printable", "", quotedPrintable(body)].join(
       "\r\n",
     );
-  return [
-    ...headers,
-    "",
-    "This is a multipart message in MIME format.",
-    "",
-    part("text/plain", message.text),
-    part("text/html", message.html),
-    `--${boundary}--`,
-    "",
-  ].join("\r\n");
+  const parts = [part("text/plain", message.text), part("text/html", message.html), `--${boundary}--`];
+  const body =
+    message.lastPingEmail === undefined
+      ? parts
+      : [`--${mixed}`, `Content-Type: ${alternative}`, "", ...parts, `--${mixed}`, ...emailAttachment(message.lastPingEmail), `--${mixed}--`];
+  return [...headers, "", "This is a multipart message in MIME format.", "", ...body, ""].join("\r\n");
 }
