@@ -1,7 +1,7 @@
 // Shared helpers for the schedule-engine tests. Time-zone facts here come straight
 // from Intl (independent of src/checks/schedule/tz.ts) so the tests cross-check it.
 
-import golden from "../../../../shared/reference/schedules-golden.jsonl?raw";
+import golden from "../../fixtures/schedules-golden.jsonl?raw";
 import { parseCron, type CronSpec } from "../../../src/checks/schedule/cron";
 import { parseOnCalendar, type OnCalendarLine, type OnCalendarSpec } from "../../../src/checks/schedule/oncalendar";
 
