@@ -1,10 +1,10 @@
 // The D1 side of checks: the catalog (who exists, in which project, under which slug) and the
 // status summaries each CheckDO mirrors into it.
-import { and, eq, isNull, sql } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { checks, checkChannels, projects } from "../db/schema";
 import { sha1Hex } from "../auth/keys";
-import type { CheckSnapshot } from "./check-do";
+import type { CheckSnapshot, PingInput, PingResult } from "./check-do";
 import type { CheckConfigInput, StoredStatus } from "./model";
 
 export type CheckRow = typeof checks.$inferSelect;
@@ -151,20 +151,10 @@ export async function configureFromRow(env: Env, row: CheckRow, channelIds: stri
   if (!result.ok) throw new Error(`configure failed: ${result.error}`);
 }
 
-export interface SlugMatch {
-  row: CheckRow;
-  pingLogLimit: number;
-  channelIds: string[];
-}
-
-/** Checks with this slug in the project that owns this ping key (at most 2: enough to spot ambiguity). */
-export async function findBySlug(env: Env, pingKeyHash: string, slug: string): Promise<SlugMatch[]> {
+/** Ids of the checks with this slug in the project that owns this ping key (at most 2: enough to spot ambiguity). */
+export async function findBySlug(env: Env, pingKeyHash: string, slug: string): Promise<string[]> {
   const rows = await drizzle(env.DB)
-    .select({
-      check: checks,
-      pingLogLimit: projects.ping_log_limit,
-      channels: sql<string | null>`(SELECT group_concat(channel_id) FROM check_channels WHERE check_id = ${checks.id})`,
-    })
+    .select({ id: checks.id })
     .from(checks)
     .innerJoin(projects, eq(projects.id, checks.project_id))
     .where(
@@ -172,7 +162,23 @@ export async function findBySlug(env: Env, pingKeyHash: string, slug: string): P
     )
     .limit(2)
     .all();
-  return rows.map((r) => ({ row: r.check, pingLogLimit: r.pingLogLimit, channelIds: r.channels ? r.channels.split(",") : [] }));
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Pings a check's DO. An object never configured (a check created by a slug ping, or one whose
+ * configure after an API create was lost) is configured from its catalog row on this first contact
+ * and pinged again; the catalog is read only then, so an ordinary ping costs the DO call alone.
+ */
+export async function pingCheck(env: Env, id: string, input: PingInput, origin: string): Promise<Exclude<PingResult, "unconfigured">> {
+  const stub = checkStub(env, id);
+  const result = await stub.ping(input);
+  if (result !== "unconfigured") return result;
+  const row = await drizzle(env.DB).select().from(checks).where(and(eq(checks.id, id), isNull(checks.deleted_at))).get();
+  if (row === undefined) return "not_found";
+  await configureFromRow(env, row, await channelIdsOf(env, id), origin);
+  const again = await stub.ping(input);
+  return again === "unconfigured" ? "not_found" : again;
 }
 
 /**

@@ -48,11 +48,10 @@ export interface PingInput {
   email?: { subject: string; text: string };
   /** PING_RATE_LIMIT as the Worker read it: pings per 10 s beyond which pings are dropped. */
   rateLimit: number;
-  /** Slug pings carry the catalog row, so a check whose DO missed its configure still works. */
-  catalog?: CheckConfigInput;
 }
 
-export type PingResult = "ok" | "not_found" | "bad_exit" | "bad_rid" | "rate_limited";
+/** "unconfigured": this object has no check yet (see pingCheck in catalog.ts, which configures it). */
+export type PingResult = "ok" | "not_found" | "unconfigured" | "bad_exit" | "bad_rid" | "rate_limited";
 
 export interface CheckSnapshot {
   check: Record<string, unknown>;
@@ -226,11 +225,9 @@ export class CheckDO extends DurableObject<Env> {
   }
 
   async ping(input: PingInput): Promise<PingResult> {
-    if (this.#cfg === null && !this.#removed && input.catalog !== undefined) {
-      await this.configure(input.catalog);
-    }
+    if (this.#removed) return "not_found";
     const cfg = this.#cfg;
-    if (cfg === null || this.#removed) return "not_found";
+    if (cfg === null) return "unconfigured";
     if (input.exitStatus !== null && input.exitStatus > 255) return "bad_exit";
     let rid: string | null = null;
     if (input.rid !== null) {

@@ -7,7 +7,7 @@
 //   it; a Durable Object SQLite row holds at most 2 MB). The filters see the same capped message.
 // - Unknown recipients are rejected with a permanent SMTP error through setReject (as smtpd's 550).
 import { sha256Hex } from "../auth/keys";
-import { checkStub, findBySlug, rowToConfig } from "../checks/catalog";
+import { findBySlug, pingCheck } from "../checks/catalog";
 import type { PingInput, PingResult } from "../checks/check-do";
 import { config, MAX_STORED_BODY } from "../config";
 import { parseEmail } from "./mime";
@@ -87,15 +87,13 @@ async function deliver(message: InboundEmail, env: Env): Promise<string | null> 
 
   let result: PingResult;
   if (recipient.kind === "uuid") {
-    result = await checkStub(env, recipient.uuid).ping(await emailPingInput(message, conf.pingRateLimit));
+    result = await pingCheck(env, recipient.uuid, await emailPingInput(message, conf.pingRateLimit), conf.siteRoot);
   } else {
     const matches = await findBySlug(env, await sha256Hex(recipient.pingKey), recipient.slug);
     if (matches.length > 1) return "ambiguous slug";
-    const match = matches[0];
-    if (match === undefined) return "unknown recipient";
-    const input = await emailPingInput(message, conf.pingRateLimit);
-    input.catalog = rowToConfig(match.row, match.channelIds, match.pingLogLimit, conf.siteRoot);
-    result = await checkStub(env, match.row.id).ping(input);
+    const id = matches[0];
+    if (id === undefined) return "unknown recipient";
+    result = await pingCheck(env, id, await emailPingInput(message, conf.pingRateLimit), conf.siteRoot);
   }
   // "rate_limited": accepted but not recorded, as uuid HTTP pings answer 200.
   return result === "not_found" ? "unknown recipient" : null;

@@ -1,7 +1,7 @@
 // The ping endpoints (reference §1): routing as Healthchecks' URL patterns, exact bodies and headers.
 import { Hono, type Context } from "hono";
 import { sha256Hex } from "../auth/keys";
-import { autoCreateBySlug, checkStub, findBySlug, rowToConfig } from "../checks/catalog";
+import { autoCreateBySlug, findBySlug, pingCheck } from "../checks/catalog";
 import type { PingInput, PingResult } from "../checks/check-do";
 import { config, HARD_BODY_CAP, MAX_STORED_BODY, type Config } from "../config";
 import type { AppEnv } from "../http/app-env";
@@ -44,7 +44,7 @@ function okHeaders(conf: Config): Record<string, string> {
   return h;
 }
 
-function respond(result: PingResult, conf: Config, created: boolean, bySlug: boolean): Response {
+function respond(result: Exclude<PingResult, "unconfigured">, conf: Config, created: boolean, bySlug: boolean): Response {
   switch (result) {
     case "ok":
       return created ? text("Created", 201, okHeaders(conf)) : text("OK", 200, okHeaders(conf));
@@ -94,7 +94,7 @@ async function handlePing(c: Context<AppEnv>): Promise<Response> {
     throw err;
   }
   if (route.kind === "uuid") {
-    return respond(await checkStub(c.env, route.uuid).ping(input), conf, false, false);
+    return respond(await pingCheck(c.env, route.uuid, input, url.origin), conf, false, false);
   }
 
   if (route.slug !== route.slug.toLowerCase()) return text("invalid url format", 400);
@@ -107,11 +107,9 @@ async function handlePing(c: Context<AppEnv>): Promise<Response> {
     matches = await findBySlug(c.env, keyHash, route.slug);
   }
   if (matches.length > 1) return text("ambiguous slug", 409);
-  const match = matches[0];
-  if (match === undefined) return text("not found", 404);
-  // The catalog row lets the DO configure itself if this is its first contact.
-  input.catalog = rowToConfig(match.row, match.channelIds, match.pingLogLimit, url.origin);
-  return respond(await checkStub(c.env, match.row.id).ping(input), conf, created, true);
+  const id = matches[0];
+  if (id === undefined) return text("not found", 404);
+  return respond(await pingCheck(c.env, id, input, url.origin), conf, created, true);
 }
 
 export const pingRoutes = new Hono<AppEnv>();

@@ -1,4 +1,5 @@
 // Reference §5 cases 1-32: the ping protocol by uuid, through the Worker's HTTP interface.
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { call, fetchWithVars, makeCheck, patchState, pings, stub, view } from "./helpers";
 
@@ -68,6 +69,18 @@ describe("ping by uuid (reference §5)", () => {
   it("6. rejects malformed and dashless uuids", async () => {
     expect((await call("/ping/not-uuid/")).status).toBe(404);
     expect((await call("/ping/07c2f54898504b27af5d6c9dc157ec02/")).status).toBe(404);
+  });
+
+  it("a check whose object lost its configuration is configured from the catalog on its next ping", async () => {
+    const { id } = await makeCheck({ name: "nightly", timeout: 3600 });
+    await runInDurableObject(stub(id), (_instance, state) => state.storage.deleteAll());
+    await evictDurableObject(stub(id));
+    expect(await stub(id).state()).toBeNull();
+    const res = await call(`/ping/${id}`);
+    expect(res.status).toBe(200);
+    const v = await view(id);
+    expect(v.config).toMatchObject({ id, name: "nightly", timeout: 3600 });
+    expect(v.state).toMatchObject({ status: "up", n_pings: 1 });
   });
 
   it("7. answers 404 `not found` for an unknown uuid", async () => {
