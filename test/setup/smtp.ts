@@ -14,18 +14,8 @@ import path from "node:path";
 import { SMTPServer, type SMTPServerOptions } from "smtp-server";
 import type { TestProject } from "vitest/node";
 import { TLS_DIR_ENV } from "./smtp-certs";
+import { SMTP_PASSWORD, SMTP_USER, type ReceivedMail as Received } from "./smtp-shared";
 
-export const SMTP_USER = "edgechecks";
-export const SMTP_PASSWORD = "test-password";
-
-interface Received {
-  server: string;
-  secure: boolean;
-  user: string;
-  mailFrom: string;
-  rcptTo: string[];
-  raw: string;
-}
 
 export default async function setup(project: TestProject) {
   const messages: Received[] = [];

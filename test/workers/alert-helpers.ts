@@ -23,7 +23,19 @@ export async function flipped(uuid: string, rec: AlertRecorder, path: string, bo
 /** Hands one message to the Worker's queue handler as delivery attempt `attempts`. */
 export async function consume(body: AlertMessage, o: { attempts?: number; queue?: string; env?: Env } = {}) {
   const attempts = o.attempts ?? 1;
-  const batch = createMessageBatch<AlertMessage>(o.queue ?? "alerts", [{ id: `m${attempts}`, timestamp: new Date(), attempts, body }]);
+  return consumeBatch([body], { ...o, attempts, ids: [`m${attempts}`] });
+}
+
+/** Hands `bodies` to the Worker's queue handler as one batch (message ids `${prefix}0`, `${prefix}1`, … unless given). */
+export async function consumeBatch(
+  bodies: AlertMessage[],
+  o: { attempts?: number; queue?: string; env?: Env; prefix?: string; ids?: string[] } = {},
+) {
+  const attempts = o.attempts ?? 1;
+  const batch = createMessageBatch<AlertMessage>(
+    o.queue ?? "alerts",
+    bodies.map((body, i) => ({ id: o.ids?.[i] ?? `${o.prefix ?? "m"}${i}`, timestamp: new Date(), attempts, body })),
+  );
   const ctx = createExecutionContext();
   await worker.queue(batch, o.env ?? env);
   return getQueueResult(batch, ctx);

@@ -1,10 +1,13 @@
 // Alert delivery end to end inside the Workers pool: a real ping flips the check, its outbox hands
 // the flip over, the queue consumer delivers to a real local HTTP receiver (test/setup/receiver.ts).
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
-import { checkWith, consume, flipped } from "./alert-helpers";
-import { api, call, makeProject, recordAlerts, stub, type TestProject } from "./helpers";
+import { claimMany, giveUp, LEASE_MS, settleMany } from "../../src/alerts/claims";
+import { deliverFlip, retryDelayMs } from "../../src/alerts/deliver";
+import { sendRequest } from "../../src/alerts/http";
+import { checkWith, consume, consumeBatch, flipped } from "./alert-helpers";
+import { ADMIN, api, call, makeProject, patchState, recordAlerts, stub, type TestProject } from "./helpers";
 
 const receiver = `http://127.0.0.1:${inject("receiverPort")}`;
 
@@ -106,8 +109,73 @@ describe("delivery to a webhook", () => {
     expect((await consume(down, { attempts: 3 })).explicitAcks).toEqual(["m3"]);
     expect((await received(box)).map((r) => r.method)).toEqual(["POST", "POST", "POST"]);
     expect((await log(down.flip_id)).results).toEqual([expect.objectContaining({ status: "sent", attempts: 3, error: "" })]);
-    const channel = await env.DB.prepare("SELECT last_error, last_notify_duration FROM channels WHERE id = ?").bind(ch).first();
-    expect(channel).toMatchObject({ last_error: "" });
+    const channel = await env.DB.prepare("SELECT last_error, last_notify, last_notify_duration FROM channels WHERE id = ?").bind(ch).first();
+    expect(channel).toMatchObject({ last_error: "", last_notify: expect.any(Number), last_notify_duration: expect.any(Number) });
+    expect(channel!.last_notify_duration as number).toBeGreaterThanOrEqual(0);
+  });
+
+  it("a pair a dead consumer claimed waits for its lease; one whose lease ran out is taken over", async () => {
+    const p = await makeProject();
+    const [held, expired] = [crypto.randomUUID(), crypto.randomUUID()];
+    const [chHeld, chExpired] = [await webhookChannel(p, held), await webhookChannel(p, expired)];
+    const { uuid, rec } = await checkWith(p, `${chHeld},${chExpired}`);
+    const down = await flipped(uuid, rec, "/fail");
+    const key = (channelId: string) => ({ flipId: down.flip_id, channelId, checkId: uuid, projectId: p.id });
+    // Two consumers claimed a pair each and died before sending: one just now, one over a lease ago.
+    expect(await claimMany(env.DB, [key(chHeld)], Date.now())).toEqual([{ kind: "claimed", attempt: 1 }]);
+    expect(await claimMany(env.DB, [key(chExpired)], Date.now() - LEASE_MS - 1000)).toEqual([{ kind: "claimed", attempt: 1 }]);
+    // The message comes back when the live lease runs out, not before.
+    const { retryInMs } = await deliverFlip(env, down, 1);
+    expect(retryInMs).toBeGreaterThan(LEASE_MS - 10_000);
+    expect(await received(held)).toEqual([]);
+    expect(await received(expired)).toHaveLength(1);
+    const rows = (await log(down.flip_id)).results;
+    expect(rows.find((r) => r.channel_id === chExpired)).toMatchObject({ status: "sent", attempts: 2 });
+    expect(rows.find((r) => r.channel_id === chHeld)).toMatchObject({ status: "sending", attempts: 1 });
+  });
+
+  it("keeps at most 200 characters of an error in the log, also when giving up", async () => {
+    const p = await makeProject();
+    const ch = await webhookChannel(p, crypto.randomUUID());
+    const { uuid, rec } = await checkWith(p, ch);
+    const down = await flipped(uuid, rec, "/fail");
+    const key = { flipId: down.flip_id, channelId: ch, checkId: uuid, projectId: p.id };
+    await claimMany(env.DB, [key], Date.now());
+    const error = `Received status code 500 with a message: "${"x".repeat(500)}"`;
+    await settleMany(env.DB, [{ key, outcome: "retry", error, started: Date.now(), disableChannel: false }], Date.now());
+    expect((await log(down.flip_id)).results[0]!.error).toBe(error.slice(0, 200));
+    expect((await env.DB.prepare("SELECT last_error FROM channels WHERE id = ?").bind(ch).first())!.last_error).toBe(error.slice(0, 200));
+    await giveUp(env.DB, down.flip_id, Date.now());
+    expect((await log(down.flip_id)).results[0]).toMatchObject({
+      status: "failed",
+      error: `gave up after 1 attempts: ${error}`.slice(0, 200),
+    });
+  });
+
+  it("an answer that means the channel is broken (Slack 404) fails for good and disables the channel", async () => {
+    const p = await makeProject();
+    const box = crypto.randomUUID();
+    await script(box, [404]);
+    const res = await api(p, "/channels/", { body: { name: "slack", kind: "slack", value: `${receiver}/${box}/services/T/B/x` } });
+    const ch = (await res.json<{ id: string }>()).id;
+    // Another check of the project is down: the alert lists it.
+    const other = await checkWith(p, "", "db backup");
+    await flipped(other.uuid, other.rec, "/fail");
+    const { uuid, rec } = await checkWith(p, ch, "nightly");
+    const down = await flipped(uuid, rec, "/fail");
+    expect((await consume(down)).explicitAcks).toEqual(["m1"]);
+    const [request] = await received(box);
+    expect(request!.body).toContain("db backup");
+    expect((await log(down.flip_id)).results).toEqual([expect.objectContaining({ status: "failed", error: "Received status code 404" })]);
+    expect(await env.DB.prepare("SELECT disabled, last_error FROM channels WHERE id = ?").bind(ch).first()).toEqual({
+      disabled: 1,
+      last_error: "Received status code 404",
+    });
+    // A disabled channel is skipped from then on: no request, no log row.
+    const up = await flipped(uuid, rec, "");
+    expect((await consume(up)).explicitAcks).toEqual(["m1"]);
+    expect(await received(box)).toHaveLength(1);
+    expect((await log(up.flip_id)).results).toEqual([]);
   });
 
   it("lands in the dead-letter queue when the receiver always fails, and the log says why", async () => {
@@ -128,7 +196,6 @@ describe("delivery to a webhook", () => {
   });
 
   it("retry delays: two quick ones, then doubling, at least 8 tries over at least 10 minutes", async () => {
-    const { retryDelayMs } = await import("../../src/alerts/deliver");
     const delays = Array.from({ length: 8 }, (_, i) => retryDelayMs(i + 1));
     expect(delays.slice(0, 2).reduce((a, b) => a + b)).toBeLessThanOrEqual(5000);
     expect(delays.reduce((a, b) => a + b)).toBeGreaterThanOrEqual(600_000);
@@ -138,7 +205,6 @@ describe("delivery to a webhook", () => {
 
 describe("delivery rules", () => {
   it("refuses private and loopback addresses unless INTEGRATIONS_ALLOW_PRIVATE_IPS", async () => {
-    const { deliverFlip } = await import("../../src/alerts/deliver");
     const p = await makeProject();
     const box = crypto.randomUUID();
     const { uuid, rec } = await checkWith(p, await webhookChannel(p, box));
@@ -168,8 +234,6 @@ describe("delivery rules", () => {
 
 describe("reminders through the pipeline", () => {
   it("delivers a still-down reminder to the channel with its own idempotency key", async () => {
-    const { ADMIN, patchState } = await import("./helpers");
-    const { runInDurableObject } = await import("cloudflare:test");
     const p = await makeProject();
     await call(`/admin/v1/projects/${p.id}`, { method: "PATCH", headers: ADMIN, body: JSON.stringify({ nag_period: 3600 }) });
     const box = crypto.randomUUID();
@@ -238,8 +302,6 @@ describe("groups", () => {
 
 describe("batches", () => {
   it("delivers a batch of several flips together, acking each message on its own", async () => {
-    const { createExecutionContext, createMessageBatch, getQueueResult } = await import("cloudflare:test");
-    const worker = (await import("../../src/index")).default;
     const p = await makeProject();
     const okBox = crypto.randomUUID();
     const badBox = crypto.randomUUID();
@@ -247,10 +309,7 @@ describe("batches", () => {
     const ok = await checkWith(p, await webhookChannel(p, okBox));
     const bad = await checkWith(p, await webhookChannel(p, badBox));
     const messages = [await flipped(ok.uuid, ok.rec, "/fail"), await flipped(bad.uuid, bad.rec, "/fail")];
-    const batch = createMessageBatch("alerts", messages.map((body, i) => ({ id: `b${i}`, timestamp: new Date(), attempts: 1, body })));
-    const ctx = createExecutionContext();
-    await worker.queue(batch, env);
-    const result = await getQueueResult(batch, ctx);
+    const result = await consumeBatch(messages, { prefix: "b" });
     expect(result.explicitAcks).toEqual(["b0"]);
     expect(result.retryMessages.map((m) => m.msgId)).toEqual(["b1"]);
     expect(await received(okBox)).toHaveLength(1);
@@ -258,8 +317,6 @@ describe("batches", () => {
   });
 
   it("reads a mixed batch at once yet gives every flip only its own project's channels", async () => {
-    const { createExecutionContext, createMessageBatch, getQueueResult } = await import("cloudflare:test");
-    const worker = (await import("../../src/index")).default;
     const [a, b] = [await makeProject(), await makeProject()];
     const [aMember, aDirect, bBox, bGone] = [crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID(), crypto.randomUUID()];
     const member = await webhookChannel(a, aMember);
@@ -278,13 +335,7 @@ describe("batches", () => {
     expect((await api(b, `/checks/${deleted.uuid}`, { method: "DELETE" })).status).toBe(200);
     // A message whose flip has no stored snapshot comes back later; the others are unaffected.
     const orphan = { ...messages[0]!, flip_id: crypto.randomUUID() };
-    const batch = createMessageBatch(
-      "alerts",
-      [...messages, orphan].map((body, i) => ({ id: `x${i}`, timestamp: new Date(), attempts: 1, body })),
-    );
-    const ctx = createExecutionContext();
-    await worker.queue(batch, env);
-    const result = await getQueueResult(batch, ctx);
+    const result = await consumeBatch([...messages, orphan], { prefix: "x" });
     expect(result.explicitAcks).toEqual(["x0", "x1", "x2", "x3"]);
     expect(result.retryMessages.map((m) => m.msgId)).toEqual(["x4"]);
     const codes = async (box: string) => (await received(box)).map((r) => new URL(r.path, receiver).searchParams.get("code"));
@@ -297,8 +348,6 @@ describe("batches", () => {
 
 describe("D1 query budget", () => {
   it("hands back the messages of a batch that would pass D1's queries per invocation, delivering the rest", async () => {
-    const { createExecutionContext, createMessageBatch, getQueueResult } = await import("cloudflare:test");
-    const worker = (await import("../../src/index")).default;
     const p = await makeProject();
     const box = crypto.randomUUID();
     const channels: string[] = [];
@@ -309,10 +358,7 @@ describe("D1 query budget", () => {
       messages.push(await flipped(c.uuid, c.rec, "/fail"));
     }
     // 10 messages × 40 channels × 3 queries is far over the budget: only the first messages fit.
-    const batch = createMessageBatch("alerts", messages.map((body, i) => ({ id: `q${i}`, timestamp: new Date(), attempts: 1, body })));
-    const ctx = createExecutionContext();
-    await worker.queue(batch, env);
-    const result = await getQueueResult(batch, ctx);
+    const result = await consumeBatch(messages, { prefix: "q" });
     expect(result.explicitAcks.length).toBeGreaterThan(0);
     expect(result.retryMessages.length).toBeGreaterThan(0);
     expect(result.explicitAcks.length + result.retryMessages.length).toBe(10);
@@ -322,7 +368,6 @@ describe("D1 query budget", () => {
 
 describe("a request that needs another first (Pushover's emergency cancel)", () => {
   it("sends the first one, then the request; stops when the first one fails", async () => {
-    const { sendRequest } = await import("../../src/alerts/http");
     const box = crypto.randomUUID();
     const req = (step: string) => ({ method: "POST" as const, url: `${receiver}/${box}/${step}`, headers: {}, body: step });
     const chained = { ...req("message"), first: req("cancel") };

@@ -6,35 +6,8 @@ import { sendMail } from "../../src/alerts/smtp";
 import { parseEmail, parseHeaderValue, splitHeaders, splitMultipart } from "../../src/ping/mime";
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { checkWith, consume, flipped } from "./alert-helpers";
-import { deliverEmail } from "./email-helpers";
+import { deliverEmail, receivedMail, SMTP_FROM, SMTP_PASSWORD, SMTP_USER, smtpEnv } from "./email-helpers";
 import { api, makeProject, openVerifyLink, stub, type TestProject } from "./helpers";
-
-const inspector = `http://127.0.0.1:${inject("smtpInspectPort")}`;
-const USER = "edgechecks";
-const PASSWORD = "test-password";
-const FROM = '"edgechecks alerts" <alerts@edgechecks.test>';
-
-interface Received {
-  server: string;
-  secure: boolean;
-  user: string;
-  mailFrom: string;
-  rcptTo: string[];
-  raw: string;
-}
-
-const received = async (to: string): Promise<Received[]> => (await fetch(`${inspector}/messages?to=${encodeURIComponent(to)}`)).json();
-
-const smtpEnv = (o: Partial<Env> = {}): Env => ({
-  ...env,
-  SMTP_HOST: "127.0.0.1",
-  SMTP_PORT: String(inject("smtpPort")),
-  SMTP_TLS: "off",
-  SMTP_USER: USER,
-  SMTP_PASSWORD: PASSWORD,
-  DEFAULT_FROM_EMAIL: FROM,
-  ...o,
-});
 
 const address = (prefix = "ops") => `${prefix}-${crypto.randomUUID()}@example.com`;
 
@@ -64,11 +37,11 @@ describe("email alerts over SMTP", () => {
 
     const down = await flipped(uuid, rec, "/fail", "disk full on /var");
     expect((await consume(down, { env: smtpEnv() })).explicitAcks).toEqual(["m1"]);
-    let got = await received(to);
+    let got = await receivedMail(to);
     expect(got).toHaveLength(1);
-    expect(got[0]).toMatchObject({ server: "plain", user: USER, mailFrom: "alerts@edgechecks.test", rcptTo: [to] });
+    expect(got[0]).toMatchObject({ server: "plain", user: SMTP_USER, mailFrom: "alerts@edgechecks.test", rcptTo: [to] });
     const h = headersOf(got[0]!.raw);
-    expect(h.get("from")).toBe(FROM);
+    expect(h.get("from")).toBe(SMTP_FROM);
     expect(h.get("to")).toBe(to);
     expect(h.get("x-idempotency-key")).toBe(`${down.flip_id}:${ch}`);
     const mail = parseEmail(new TextEncoder().encode(got[0]!.raw));
@@ -81,7 +54,7 @@ describe("email alerts over SMTP", () => {
 
     const up = await flipped(uuid, rec, "");
     await consume(up, { env: smtpEnv() });
-    got = await received(to);
+    got = await receivedMail(to);
     expect(got).toHaveLength(2);
     expect(parseEmail(new TextEncoder().encode(got[1]!.raw)).subject).toBe("UP | nightly backup");
   });
@@ -98,7 +71,7 @@ describe("email alerts over SMTP", () => {
     await runDurableObjectAlarm(stub(uuid));
     const down = rec.sent.at(-1)!;
     await consume(down, { env: smtpEnv() });
-    const [mail] = await received(to);
+    const [mail] = await receivedMail(to);
     const { headers, body } = splitHeaders(mail!.raw);
     const boundary = parseHeaderValue(headers.get("content-type") ?? "");
     expect(boundary.value).toBe("multipart/mixed");
@@ -114,7 +87,7 @@ describe("email alerts over SMTP", () => {
     const { uuid, rec } = await checkWith(p, await emailChannel(p, to, { down: false }), "nightly backup");
     const down = await flipped(uuid, rec, "/fail");
     await consume(down, { env: smtpEnv() });
-    expect(await received(to)).toEqual([]);
+    expect(await receivedMail(to)).toEqual([]);
     expect(await log(down.flip_id)).toEqual([]);
   });
 
@@ -125,7 +98,7 @@ describe("email alerts over SMTP", () => {
     const down = await flipped(uuid, rec, "/fail");
     await consume(down, { env: smtpEnv(), attempts: 1 });
     await consume(down, { env: smtpEnv(), attempts: 2 });
-    expect(await received(to)).toHaveLength(1);
+    expect(await receivedMail(to)).toHaveLength(1);
   });
 
   it("a wrong password: the error is logged and the message retried; the right one then delivers", async () => {
@@ -136,9 +109,9 @@ describe("email alerts over SMTP", () => {
     const first = await consume(down, { env: smtpEnv({ SMTP_PASSWORD: "wrong" }), attempts: 1 });
     expect(first.retryMessages.map((m) => m.msgId)).toEqual(["m1"]);
     expect(await log(down.flip_id)).toEqual([expect.objectContaining({ status: "retry", error: expect.stringMatching(/^SMTP authentication failed: 535/) })]);
-    expect(await received(to)).toEqual([]);
+    expect(await receivedMail(to)).toEqual([]);
     expect((await consume(down, { env: smtpEnv(), attempts: 2 })).explicitAcks).toEqual(["m2"]);
-    expect(await received(to)).toHaveLength(1);
+    expect(await receivedMail(to)).toHaveLength(1);
     expect(await log(down.flip_id)).toEqual([expect.objectContaining({ status: "sent", attempts: 2, error: "" })]);
   });
 
@@ -169,15 +142,15 @@ describe("email alerts over SMTP", () => {
 });
 
 describe("SMTP client variants", () => {
-  const config = (port: number, tls: "off" | "on" | "starttls") => ({ host: "127.0.0.1", port, tls, user: USER, password: PASSWORD, from: FROM });
-  const data = (to: string) => `From: ${FROM}\r\nTo: ${to}\r\nSubject: variant\r\n\r\n.leading dot\r\nbody\r\n`;
+  const config = (port: number, tls: "off" | "on" | "starttls") => ({ host: "127.0.0.1", port, tls, user: SMTP_USER, password: SMTP_PASSWORD, from: SMTP_FROM });
+  const data = (to: string) => `From: ${SMTP_FROM}\r\nTo: ${to}\r\nSubject: variant\r\n\r\n.leading dot\r\nbody\r\n`;
 
   it("AUTH LOGIN when the server offers only LOGIN; dot-stuffed lines arrive intact", async () => {
     const to = address();
     const r = await sendMail(config(inject("smtpLoginPort"), "off"), { from: "alerts@edgechecks.test", to, data: data(to) });
     expect(r).toMatchObject({ ok: true, error: "" });
-    const got = await received(to);
-    expect(got).toMatchObject([{ server: "login", user: USER }]);
+    const got = await receivedMail(to);
+    expect(got).toMatchObject([{ server: "login", user: SMTP_USER }]);
     expect(got[0]!.raw).toContain("\r\n.leading dot\r\nbody\r\n");
   });
 
@@ -185,14 +158,14 @@ describe("SMTP client variants", () => {
     const to = address();
     const r = await sendMail(config(inject("smtpStartTlsPort"), "starttls"), { from: "alerts@edgechecks.test", to, data: data(to) });
     expect(r).toMatchObject({ ok: true, error: "" });
-    expect(await received(to)).toMatchObject([{ server: "starttls", secure: true, user: USER }]);
+    expect(await receivedMail(to)).toMatchObject([{ server: "starttls", secure: true, user: SMTP_USER }]);
   });
 
   it.skipIf(inject("smtpTlsPort") === 0)("implicit TLS", async () => {
     const to = address();
     const r = await sendMail(config(inject("smtpTlsPort"), "on"), { from: "alerts@edgechecks.test", to, data: data(to) });
     expect(r).toMatchObject({ ok: true, error: "" });
-    expect(await received(to)).toMatchObject([{ server: "tls", secure: true, user: USER }]);
+    expect(await receivedMail(to)).toMatchObject([{ server: "tls", secure: true, user: SMTP_USER }]);
   });
 
   it("a server that never greets: Connection timed out", async () => {

@@ -1,7 +1,32 @@
 // Shared by the email tests: a message shaped like Cloudflare's ForwardableEmailMessage, handed to
-// the Worker's email() handler (reference §1.9).
+// the Worker's email() handler (reference §1.9); and the vars that point outgoing mail at the test
+// SMTP server (test/setup/smtp.ts), with what it received.
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { inject } from "vitest";
 import worker from "../../src/index";
+import { SMTP_PASSWORD, SMTP_USER, type ReceivedMail } from "../setup/smtp-shared";
+
+export { SMTP_PASSWORD, SMTP_USER, type ReceivedMail };
+export const SMTP_FROM = '"edgechecks alerts" <alerts@edgechecks.test>';
+
+/** Vars for plain SMTP with AUTH to the test server; `o` overrides any of them. */
+export const smtpVars = (o: Record<string, string> = {}): Record<string, string> => ({
+  SMTP_HOST: "127.0.0.1",
+  SMTP_PORT: String(inject("smtpPort")),
+  SMTP_TLS: "off",
+  SMTP_USER,
+  SMTP_PASSWORD,
+  DEFAULT_FROM_EMAIL: SMTP_FROM,
+  ...o,
+});
+
+export const smtpEnv = (o: Record<string, string> = {}): Env => ({ ...env, ...smtpVars(o) });
+
+/** Every message the test SMTP servers received for `to`, oldest first. */
+export async function receivedMail(to: string): Promise<ReceivedMail[]> {
+  return (await fetch(`http://127.0.0.1:${inject("smtpInspectPort")}/messages?to=${encodeURIComponent(to)}`)).json();
+}
 
 export interface Sent {
   rejected: string | null;

@@ -2,29 +2,20 @@
 // one-click unsubscribe: through the Worker's own fetch and queue handlers, with the verification
 // and alert mails going to the real SMTP server of test/setup/smtp.ts.
 import { env } from "cloudflare:workers";
-import { describe, expect, inject, it, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { unsubscribeToken, verifyToken } from "../../src/alerts/email-links";
 import { config } from "../../src/config";
 import { parseEmail, splitHeaders } from "../../src/ping/mime";
 import { checkWith, consume, flipped } from "./alert-helpers";
+import { receivedMail, smtpVars as sharedSmtpVars } from "./email-helpers";
 import { api, call, fetchWithVars, makeProject, openVerifyLink, type TestProject } from "./helpers";
 
-const inspector = `http://127.0.0.1:${inject("smtpInspectPort")}`;
 const FROM = "alerts@edgechecks.test";
 const SECRET = config(env).secretKey;
-
-const smtpVars = (o: Record<string, string> = {}): Record<string, string> => ({
-  SMTP_HOST: "127.0.0.1",
-  SMTP_PORT: String(inject("smtpPort")),
-  SMTP_TLS: "off",
-  SMTP_USER: "edgechecks",
-  SMTP_PASSWORD: "test-password",
-  DEFAULT_FROM_EMAIL: FROM,
-  ...o,
-});
+const received = receivedMail;
+const smtpVars = (o: Record<string, string> = {}) => sharedSmtpVars({ DEFAULT_FROM_EMAIL: FROM, ...o });
 const smtpEnv = (): Env => ({ ...env, ...smtpVars() });
 
-const received = async (to: string): Promise<{ raw: string }[]> => (await fetch(`${inspector}/messages?to=${encodeURIComponent(to)}`)).json();
 const address = (prefix = "ops") => `${prefix}-${crypto.randomUUID()}@example.com`;
 const text = (raw: string) => parseEmail(new TextEncoder().encode(raw));
 

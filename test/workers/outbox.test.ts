@@ -1,11 +1,10 @@
 // DESIGN invariant 4 on the DO side: flip + outbox + snapshot in one transaction, drained to the queue.
-import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import worker from "../../src/index";
-import type { AlertMessage } from "../../src/alerts/consumer";
 import { describe, expect, it } from "vitest";
 import { removeCheck } from "../../src/checks/catalog";
 import type { CheckSnapshot } from "../../src/checks/check-do";
+import { consume } from "./alert-helpers";
 import { call, makeCheck, outboxSize, pings, recordAlerts, stub } from "./helpers";
 
 async function storedFlip(flipId: string) {
@@ -126,20 +125,14 @@ describe("alerts queue consumer", () => {
     const rec = await recordAlerts(id);
     await call(`/ping/${id}/fail`);
     await runDurableObjectAlarm(stub(id));
-    const batch = createMessageBatch<AlertMessage>("alerts", [{ id: "m1", timestamp: new Date(), attempts: 1, body: rec.sent[0]! }]);
-    const ctx = createExecutionContext();
-    await worker.queue(batch, env);
-    const result = await getQueueResult(batch, ctx);
+    const result = await consume(rec.sent[0]!);
     expect(result.explicitAcks).toEqual(["m1"]);
     expect(result.retryMessages).toEqual([]);
   });
 
   it("retries a message whose snapshot is missing", async () => {
     const body = { flip_id: crypto.randomUUID(), check_id: crypto.randomUUID(), project_id: "p" };
-    const batch = createMessageBatch<AlertMessage>("alerts", [{ id: "m2", timestamp: new Date(), attempts: 1, body }]);
-    const ctx = createExecutionContext();
-    await worker.queue(batch, env);
-    const result = await getQueueResult(batch, ctx);
+    const result = await consume(body, { attempts: 2 });
     expect(result.retryMessages.map((m) => m.msgId)).toEqual(["m2"]);
   });
 
