@@ -38,7 +38,7 @@ export default {
     await handleEmail(message, env);
   },
   async scheduled(controller: ScheduledController, env: Env): Promise<void> {
-    const report = await sweep(env, controller.scheduledTime);
-    if (report.poked + report.removed > 0) console.log("sweeper", JSON.stringify(report));
+    // One line per run: what the sweeper did, and which steps failed.
+    console.log(`sweeper ${JSON.stringify(await sweep(env, controller.scheduledTime))}`);
   },
 } satisfies ExportedHandler<Env, AlertMessage>;

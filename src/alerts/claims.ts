@@ -1,22 +1,22 @@
-// Per (flip, channel) delivery claims in D1 `notifications` (DESIGN invariant 4). A claim is a
-// lease: a consumer that dies mid-delivery leaves it to expire, and the next attempt takes over.
+// Per (flip, channel) delivery records in D1 `notifications` (DESIGN invariant 4). A claim is a lease:
+// a consumer that dies mid-delivery leaves it to expire, and the next attempt takes over. Every
+// statement goes through a Ledger, which sends the statements issued together in one D1 round trip
+// and counts them against the invocation's query budget.
 
 export const LEASE_MS = 60_000;
+/** A pair tried this often without success is given up: recorded failed, never retried again. */
+export const MAX_ATTEMPTS = 11;
+/** Errors are stored at most this long, like Healthchecks' notification log. */
+const MAX_ERROR = 200;
 /** Statements per D1 batch call. */
 const CHUNK = 100;
 
-/** `db.batch` over any number of statements, CHUNK at a time, results in order. */
-async function batched<T>(db: D1Database, statements: D1PreparedStatement[]): Promise<D1Result<T>[]> {
-  const out: D1Result<T>[] = [];
-  for (let i = 0; i < statements.length; i += CHUNK) out.push(...(await db.batch<T>(statements.slice(i, i + CHUNK))));
-  return out;
-}
-/** Errors are stored at most this long, like Healthchecks' notification log. */
-const MAX_ERROR = 200;
+/** Outcomes after which a pair is never attempted again. */
+export const FINAL_STATUSES: ReadonlySet<string> = new Set(["sent", "failed", "superseded"]);
 
 export type ClaimOutcome =
   | { kind: "claimed"; attempt: number }
-  /** Delivered or given up already: nothing to do. */
+  /** Delivered, given up or superseded already: nothing to do. */
   | { kind: "done" }
   /** Another consumer holds a live lease; look again after it expires. */
   | { kind: "busy"; retryInMs: number };
@@ -26,44 +26,6 @@ export interface ClaimKey {
   channelId: string;
   checkId: string;
   projectId: string;
-}
-
-/** Claims many pairs in one D1 round trip (a batch is one transaction); one outcome per key, in order. */
-export async function claimMany(db: D1Database, keys: ClaimKey[], now: number): Promise<ClaimOutcome[]> {
-  if (keys.length === 0) return [];
-  const claims = await batched<{ attempts: number }>(
-    db,
-    keys.map((k) =>
-      db
-        .prepare(
-          `INSERT INTO notifications (flip_id, channel_id, check_id, project_id, status, error, attempts, lease_until, created, updated)
-           VALUES (?1, ?2, ?3, ?4, 'sending', '', 1, ?5, ?6, ?6)
-           ON CONFLICT (flip_id, channel_id) DO UPDATE SET
-             status = 'sending', attempts = notifications.attempts + 1, lease_until = excluded.lease_until, updated = excluded.updated
-           WHERE notifications.status = 'retry' OR (notifications.status = 'sending' AND notifications.lease_until < ?6)
-           RETURNING attempts`,
-        )
-        .bind(k.flipId, k.channelId, k.checkId, k.projectId, now + LEASE_MS, now),
-    ),
-  );
-  const lost = keys.filter((_, i) => claims[i]!.results.length === 0);
-  const existing =
-    lost.length === 0
-      ? []
-      : await batched<{ status: string; lease_until: number | null }>(
-          db,
-          lost.map((k) =>
-            db.prepare("SELECT status, lease_until FROM notifications WHERE flip_id = ? AND channel_id = ?").bind(k.flipId, k.channelId),
-          ),
-        );
-  let j = 0;
-  return keys.map((_, i): ClaimOutcome => {
-    const row = claims[i]!.results[0];
-    if (row !== undefined) return { kind: "claimed", attempt: row.attempts };
-    const current = existing[j++]!.results[0];
-    if (current?.status === "sending") return { kind: "busy", retryInMs: Math.max(1000, (current.lease_until ?? now) - now) };
-    return { kind: "done" };
-  });
 }
 
 export type Settlement = "sent" | "retry" | "failed";
@@ -76,42 +38,136 @@ export interface Settled {
   disableChannel: boolean;
 }
 
-/**
- * Records attempts' outcomes on their claims, and on their channels (last error, duration, disabling)
- * once per channel, the last outcome winning as if recorded one by one: in one round trip.
- */
-export async function settleMany(db: D1Database, settled: Settled[], now: number): Promise<void> {
-  if (settled.length === 0) return;
-  const perChannel = new Map<string, { last: Settled; disable: boolean }>();
-  for (const s of settled) {
-    const seen = perChannel.get(s.key.channelId);
-    perChannel.set(s.key.channelId, { last: s, disable: (seen?.disable ?? false) || s.disableChannel });
-  }
-  await batched(db, [
-    ...settled.map(({ key: k, outcome, error }) =>
-      db
-        .prepare("UPDATE notifications SET status = ?, error = ?, lease_until = NULL, updated = ? WHERE flip_id = ? AND channel_id = ?")
-        .bind(outcome, error.slice(0, MAX_ERROR), now, k.flipId, k.channelId),
-    ),
-    ...[...perChannel].map(([channelId, { last, disable }]) =>
-      db
-        .prepare(
-          `UPDATE channels SET last_notify = ?, last_notify_duration = ?, last_error = ?, disabled = CASE WHEN ? THEN 1 ELSE disabled END
-           WHERE id = ?`,
-        )
-        .bind(last.started, now - last.started, last.error.slice(0, MAX_ERROR), disable ? 1 : 0, channelId),
-    ),
-  ]);
+interface Waiting {
+  stmt: D1PreparedStatement;
+  resolve: (r: D1Result) => void;
+  reject: (e: unknown) => void;
 }
 
-/** The dead-letter consumer's last word: every pair of the flip not delivered is marked failed. */
-export async function giveUp(db: D1Database, flipId: string, now: number): Promise<void> {
-  await db
-    .prepare(
-      `UPDATE notifications SET status = 'failed', lease_until = NULL, updated = ?,
-         error = substr('gave up after ' || attempts || ' attempts: ' || error, 1, ${MAX_ERROR})
-       WHERE flip_id = ? AND status IN ('sending', 'retry')`,
-    )
-    .bind(now, flipId)
-    .run();
+/**
+ * The delivery log of one consumer invocation. Statements issued while a round trip is in flight
+ * (or in the same turn) share the next one, so records are written as soon as each send finishes
+ * without one round trip per pair, and no finished pair waits for the slowest send.
+ */
+export class Ledger {
+  #waiting: Waiting[] = [];
+  #flushing: Promise<void> | null = null;
+  /** D1 queries issued so far. */
+  used = 0;
+
+  constructor(
+    readonly db: D1Database,
+    readonly now: () => number = Date.now,
+  ) {}
+
+  run<T = Record<string, unknown>>(stmt: D1PreparedStatement): Promise<D1Result<T>> {
+    return new Promise((resolve, reject) => {
+      this.#waiting.push({ stmt, resolve: resolve as (r: D1Result) => void, reject });
+      this.#flushing ??= this.#flush();
+    });
+  }
+
+  /** Resolves once every statement issued so far is written. */
+  async settled(): Promise<void> {
+    while (this.#flushing !== null) await this.#flushing;
+  }
+
+  async #flush(): Promise<void> {
+    // Let statements issued in the same turn join this round trip.
+    await Promise.resolve();
+    while (this.#waiting.length > 0) {
+      const chunk = this.#waiting.splice(0, CHUNK);
+      this.used += chunk.length;
+      let results: D1Result[] | null = null;
+      let error: unknown = null;
+      // One retry: a record lost to a blip would make a delivered pair look unsent.
+      for (let attempt = 0; attempt < 2 && results === null; attempt++) {
+        try {
+          results = await this.db.batch(chunk.map((w) => w.stmt));
+        } catch (err) {
+          error = err;
+        }
+      }
+      chunk.forEach((w, i) => (results === null ? w.reject(error) : w.resolve(results[i]!)));
+    }
+    this.#flushing = null;
+  }
+
+  /** Claims one pair with a lease. */
+  async claim(k: ClaimKey): Promise<ClaimOutcome> {
+    const now = this.now();
+    const claimed = await this.run<{ attempts: number }>(
+      this.db
+        .prepare(
+          `INSERT INTO notifications (flip_id, channel_id, check_id, project_id, status, error, attempts, lease_until, created, updated)
+           VALUES (?1, ?2, ?3, ?4, 'sending', '', 1, ?5, ?6, ?6)
+           ON CONFLICT (flip_id, channel_id) DO UPDATE SET
+             status = 'sending', attempts = notifications.attempts + 1, lease_until = excluded.lease_until, updated = excluded.updated
+           WHERE notifications.status = 'retry' OR (notifications.status = 'sending' AND notifications.lease_until < ?6)
+           RETURNING attempts`,
+        )
+        .bind(k.flipId, k.channelId, k.checkId, k.projectId, now + LEASE_MS, now),
+    );
+    const row = claimed.results[0];
+    if (row !== undefined) return { kind: "claimed", attempt: row.attempts };
+    const current = (
+      await this.run<{ status: string; lease_until: number | null }>(
+        this.db.prepare("SELECT status, lease_until FROM notifications WHERE flip_id = ? AND channel_id = ?").bind(k.flipId, k.channelId),
+      )
+    ).results[0];
+    if (current?.status === "sending") return { kind: "busy", retryInMs: Math.max(1000, (current.lease_until ?? now) - now) };
+    return { kind: "done" };
+  }
+
+  /** Records an attempt's outcome on its claim and on its channel (last error, duration, disabling). */
+  async settle(s: Settled): Promise<void> {
+    const now = this.now();
+    const { key: k } = s;
+    await Promise.all([
+      this.run(
+        this.db
+          .prepare("UPDATE notifications SET status = ?, error = ?, lease_until = NULL, updated = ? WHERE flip_id = ? AND channel_id = ?")
+          .bind(s.outcome, s.error.slice(0, MAX_ERROR), now, k.flipId, k.channelId),
+      ),
+      this.run(
+        this.db
+          .prepare(
+            `UPDATE channels SET last_notify = ?, last_notify_duration = ?, last_error = ?, disabled = CASE WHEN ? THEN 1 ELSE disabled END
+             WHERE id = ?`,
+          )
+          .bind(s.started, now - s.started, s.error.slice(0, MAX_ERROR), s.disableChannel ? 1 : 0, k.channelId),
+      ),
+    ]);
+  }
+
+  /**
+   * Marks a pair as never to be sent: superseded by a later alert, or given up ("failed": a pair tried
+   * before keeps its attempts and last error in the message; `error` is the message of a pair never
+   * tried). A pair being sent under a live lease is left alone; a pair
+   * already final keeps its outcome. Returns whether the pair is now final.
+   */
+  async close(k: ClaimKey, status: "superseded" | "failed", error: string): Promise<boolean> {
+    const now = this.now();
+    const res = await this.run<{ status: string }>(
+      this.db
+        .prepare(
+          `INSERT INTO notifications (flip_id, channel_id, check_id, project_id, status, error, attempts, lease_until, created, updated)
+           VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, NULL, ?7, ?7)
+           ON CONFLICT (flip_id, channel_id) DO UPDATE SET status = excluded.status, lease_until = NULL, updated = excluded.updated,
+             error = CASE WHEN excluded.status = 'failed'
+                          THEN substr('gave up after ' || notifications.attempts || ' attempts: ' || notifications.error, 1, ${MAX_ERROR})
+                          ELSE excluded.error END
+           WHERE notifications.status = 'retry' OR (notifications.status = 'sending' AND notifications.lease_until < ?7)
+           RETURNING status`,
+        )
+        .bind(k.flipId, k.channelId, k.checkId, k.projectId, status, error.slice(0, MAX_ERROR), now),
+    );
+    if (res.results.length > 0) return true;
+    const current = (
+      await this.run<{ status: string }>(
+        this.db.prepare("SELECT status FROM notifications WHERE flip_id = ? AND channel_id = ?").bind(k.flipId, k.channelId),
+      )
+    ).results[0];
+    return current !== undefined && FINAL_STATUSES.has(current.status);
+  }
 }

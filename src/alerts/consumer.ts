@@ -1,33 +1,48 @@
-// Queue consumers for `alerts` and its dead-letter queue. Messages carry ids only; the flip's
+// Queue consumers for `alerts` and its dead-letter queue. Messages carry ids only; the alert's
 // snapshot waits in D1 `alert_flips`, the per-channel delivery state in `notifications`.
-import { giveUp } from "./claims";
-import { deliverFlips, retryDelayMs, type AlertMessage } from "./deliver";
+import { deliverFlips, giveUp, retryDelayMs, type AlertMessage } from "./deliver";
 
 export type { AlertMessage };
 
 export async function consumeAlerts(batch: MessageBatch<AlertMessage>, env: Env): Promise<void> {
   let outcomes;
   try {
-    // The whole batch at once: one round trip to claim every pair, one to record every outcome.
-    outcomes = await deliverFlips(env, batch.messages.map((m) => ({ body: m.body, attempts: m.attempts })));
+    outcomes = await deliverFlips(env, batch.messages.map((m) => m.body));
   } catch (err) {
     console.error("alert delivery failed", err);
     for (const msg of batch.messages) msg.retry({ delaySeconds: Math.ceil(retryDelayMs(msg.attempts) / 1000) });
     return;
   }
+  const deferred = batch.messages.filter((_, i) => outcomes[i]!.deferred === true);
+  if (deferred.length > 0) {
+    // Not attempted: handed over again as new messages, so a deferral never counts as a failed attempt.
+    try {
+      await env.ALERTS.sendBatch(deferred.map((m) => ({ body: m.body })));
+      for (const msg of deferred) msg.ack();
+    } catch (err) {
+      console.error("could not re-send deferred alerts; retrying them instead", err);
+      for (const msg of deferred) msg.retry();
+    }
+  }
   batch.messages.forEach((msg, i) => {
-    const { retryInMs, snapshotMissing } = outcomes[i]!;
+    const { retryInMs, snapshotMissing, deferred: wasDeferred } = outcomes[i]!;
+    if (wasDeferred === true) return;
     if (snapshotMissing) console.error(`alert ${msg.body.flip_id} has no stored snapshot`);
     if (retryInMs === null) msg.ack();
     else msg.retry({ delaySeconds: Math.ceil(retryInMs / 1000) });
   });
 }
 
-/** Exhausted messages: the log says why, never a silent drop. */
+/** Exhausted messages: every pair not delivered is recorded as failed, never a silent drop. */
 export async function consumeDeadLetters(batch: MessageBatch<AlertMessage>, env: Env): Promise<void> {
   for (const msg of batch.messages) {
     console.error(`alert ${msg.body.flip_id} for check ${msg.body.check_id} exhausted its retries`);
-    await giveUp(env.DB, msg.body.flip_id, Date.now());
-    msg.ack();
+    try {
+      await giveUp(env, msg.body);
+      msg.ack();
+    } catch (err) {
+      console.error(`could not record giving up on alert ${msg.body.flip_id}`, err);
+      msg.retry();
+    }
   }
 }

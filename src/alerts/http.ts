@@ -25,6 +25,21 @@ function refused(url: URL, allowPrivate: boolean): SendResult | null {
   return null;
 }
 
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+/**
+ * Why these headers cannot be sent, or null. A line break in a value (e.g. a check name substituted
+ * into a header template) would end the header: it is that alert's permanent failure, never sent.
+ */
+export function badHeader(headers: Record<string, string>): string | null {
+  for (const [name, value] of Object.entries(headers)) {
+    const shown = JSON.stringify(name.slice(0, 60));
+    if (!TOKEN.test(name)) return `Header name ${shown} is not valid; not sent`;
+    if (/[\r\n\0]/.test(value)) return `Header ${shown} contains a line break; not sent`;
+  }
+  return null;
+}
+
 export async function sendRequest(req: OutgoingRequest, idempotencyKey: string, allowPrivate: boolean): Promise<SendResult> {
   if (req.first !== undefined) {
     const before = await sendRequest(req.first, idempotencyKey, allowPrivate);
@@ -36,7 +51,14 @@ export async function sendRequest(req: OutgoingRequest, idempotencyKey: string, 
   } catch {
     return { ok: false, error: "Invalid URL", permanent: true, status: null };
   }
-  const headers = new Headers(req.headers);
+  const invalid = badHeader(req.headers);
+  if (invalid !== null) return { ok: false, error: invalid, permanent: true, status: null };
+  let headers: Headers;
+  try {
+    headers = new Headers(req.headers);
+  } catch (err) {
+    return { ok: false, error: `Headers refused by the runtime: ${err instanceof Error ? err.message : String(err)}`, permanent: true, status: null };
+  }
   if (!headers.has("Idempotency-Key")) headers.set("Idempotency-Key", idempotencyKey);
   const signal = AbortSignal.timeout(TIMEOUT_MS);
   try {

@@ -1,10 +1,9 @@
 // "Send test notification": one down alert for a made-up check named TEST, through the same
 // rendering, claim, send and log as real alerts, answered synchronously with the outcome.
-import type { CheckSnapshot } from "../checks/check-do";
-import { checkConfigSchema, initialState } from "../checks/model";
+import { checkConfigSchema, initialState, type CheckSnapshot } from "../checks/model";
 import { renderCheck } from "../checks/render";
 import { config } from "../config";
-import { deliverMany } from "./deliver";
+import { deliverTest } from "./deliver";
 
 export interface TestOutcome {
   ok: boolean;
@@ -43,6 +42,7 @@ export async function sendTestNotification(
     project_id: channel.project_id,
     flip_id: flipId,
     flip_time: now,
+    seq: 0,
     old_status: "up",
     new_status: "down",
     reason: "fail",
@@ -62,10 +62,6 @@ export async function sendTestNotification(
     test: true,
   };
   // Unverified email addresses get no test alert either (logged as "Email not verified").
-  await deliverMany(env, [{ ctx, channel: { ...channel, email_verified: channel.email_verified ? 1 : 0 }, attempt: 1 }]);
-  const row = await env.DB.prepare("SELECT status, error FROM notifications WHERE flip_id = ? AND channel_id = ?")
-    .bind(flipId, channel.id)
-    .first<{ status: string; error: string }>();
-  if (row === null) return { ok: false, error: "this channel sends nothing for down alerts" };
-  return { ok: row.status === "sent", error: row.error };
+  const outcome = await deliverTest(env, ctx, { ...channel, email_verified: channel.email_verified ? 1 : 0 });
+  return outcome ?? { ok: false, error: "this channel sends nothing for down alerts" };
 }

@@ -2,8 +2,8 @@
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { Hono, type Context } from "hono";
-import { checkStub, configureFromRow, removeCheck, rowToConfig, type CheckRow } from "../checks/catalog";
-import type { CheckView } from "../checks/check-do";
+import { channelIdsOf, checkStub, checkView, reconfigure, removeCheck, rowToConfig, type CheckRow } from "../checks/catalog";
+import type { CheckView } from "../checks/model";
 import type { CheckConfig } from "../checks/model";
 import { renderCheck } from "../checks/render";
 import { stateFromRow } from "../checks/summary-status";
@@ -78,45 +78,53 @@ async function byUniqueKey(c: C, key: string): Promise<CheckRow> {
   return row;
 }
 
-async function viewOf(c: C, id: string): Promise<CheckView> {
-  const v = await checkStub(c.env, id).state();
+async function viewOf(c: C, row: CheckRow): Promise<CheckView> {
+  const v = await checkView(c.env, row, new URL(c.req.url).origin);
   if (v === null) throw new HttpError(404, "not found");
-  return v as CheckView;
+  return v;
 }
 
-/** Applies a validated spec to a stored check: catalog row first (versioned), then its DO. */
+/**
+ * Applies a validated spec to a stored check: catalog row and channels first (one versioned batch),
+ * then its DO. The answer comes only after the DO applied it; if it could not, the catalog is put back
+ * (under a newer version, so the sweeper re-applies the old values should the DO have taken the new
+ * ones after all) and the client gets 503 with nothing changed.
+ */
 async function updateCheck(c: C, row: CheckRow, body: Record<string, unknown>): Promise<CheckView> {
   const spec = parseBody(checkSpecSchema, body);
   const channelIds = spec.channels === undefined ? undefined : await resolveChannels(c.env, row.project_id, spec.channels);
   const changes = applySpec(row, spec, c.get("apiVersion"));
-  // Each update bumps the version atomically; the DO applies configurations in version order.
-  const next = await drizzle(c.env.DB)
-    .update(checks)
-    .set({ ...changes, version: sql`${checks.version} + 1` })
-    .where(and(eq(checks.id, row.id), isNull(checks.deleted_at)))
-    .returning()
-    .get();
+  const previousChannels = channelIds === undefined ? undefined : await channelIdsOf(c.env, row.id);
+  const next = await writeCheck(c.env, row.id, changes, channelIds);
   if (next === undefined) throw new HttpError(404, "not found");
-  if (channelIds !== undefined) {
-    await c.env.DB.batch([
-      c.env.DB.prepare("DELETE FROM check_channels WHERE check_id = ?").bind(row.id),
-      ...channelIds.map((ch) => c.env.DB.prepare("INSERT INTO check_channels (check_id, channel_id) VALUES (?, ?)").bind(row.id, ch)),
-    ]);
+  try {
+    await reconfigure(c.env, next, new URL(c.req.url).origin, channelIds);
+  } catch (err) {
+    console.error(`check ${row.id}: its object did not apply version ${next.version}; undoing the update`, err);
+    const undo = Object.fromEntries(Object.keys(changes).map((k) => [k, row[k as keyof CheckRow]])) as Partial<CheckRow>;
+    await writeCheck(c.env, row.id, undo, previousChannels).catch((e: unknown) => console.error(`check ${row.id}: undo failed`, e));
+    throw new HttpError(503, "the check's state is unavailable right now; nothing was changed, try again");
   }
-  await reconfigure(c.env, next, new URL(c.req.url).origin, channelIds);
-  return viewOf(c, row.id);
+  return viewOf(c, next);
 }
 
-/** Hands a check's catalog row and its channels (re-read unless given) to its DO. */
-export async function reconfigure(env: Env, row: CheckRow, origin: string, channelIds?: string[]): Promise<void> {
-  await configureFromRow(env, row, channelIds ?? (await currentChannels(env, row.id)), origin);
-}
-
-async function currentChannels(env: Env, checkId: string): Promise<string[]> {
-  const { results } = await env.DB.prepare("SELECT channel_id FROM check_channels WHERE check_id = ?")
-    .bind(checkId)
-    .all<{ channel_id: string }>();
-  return results.map((r) => r.channel_id);
+/** One batch: the catalog fields (version bumped, so the DO applies updates in order) and the channel list. */
+async function writeCheck(env: Env, id: string, changes: Partial<CheckRow>, channelIds: string[] | undefined) {
+  const db = drizzle(env.DB);
+  const [rows] = await db.batch([
+    db
+      .update(checks)
+      .set({ ...changes, version: sql`${checks.version} + 1` })
+      .where(and(eq(checks.id, id), isNull(checks.deleted_at)))
+      .returning(),
+    ...(channelIds === undefined
+      ? []
+      : [
+          db.delete(checkChannels).where(eq(checkChannels.check_id, id)),
+          ...channelIds.map((channel_id) => db.insert(checkChannels).values({ check_id: id, channel_id })),
+        ]),
+  ]);
+  return rows[0];
 }
 
 export const managementApi = new Hono<ApiEnv>();
@@ -153,19 +161,19 @@ managementApi.post("/checks/", requireWrite, async (c) => {
   const outcome = await createOrMatch(c.env, projectId, spec, matchOn, c.get("apiVersion"), channelIds, new URL(c.req.url).origin);
   if (outcome.kind === "limit") return c.json({ error: "check limit reached" }, 403);
   if (outcome.kind === "matched") return c.json(renderView(c, await updateCheck(c, outcome.row, body)), 200);
-  return c.json(renderView(c, await viewOf(c, outcome.row.id)), 201);
+  return c.json(renderView(c, await viewOf(c, outcome.row)), 201);
 });
 
 managementApi.use("/checks/:key{[A-Za-z0-9]{40}}", cors("GET"));
 managementApi.get("/checks/:key{[A-Za-z0-9]{40}}", requireRead, async (c) => {
   const row = await byUniqueKey(c, c.req.param("key"));
-  return c.json(renderView(c, await viewOf(c, row.id), c.get("readonly")));
+  return c.json(renderView(c, await viewOf(c, row), c.get("readonly")));
 });
 
 managementApi.use("/checks/:uuid", cors("POST, DELETE, GET"));
 managementApi.get("/checks/:uuid", requireRead, async (c) => {
   const row = await ownCheck(c);
-  return c.json(renderView(c, await viewOf(c, row.id), c.get("readonly")));
+  return c.json(renderView(c, await viewOf(c, row), c.get("readonly")));
 });
 managementApi.post("/checks/:uuid", requireWrite, async (c) => {
   const row = await ownCheck(c);
@@ -173,7 +181,7 @@ managementApi.post("/checks/:uuid", requireWrite, async (c) => {
 });
 managementApi.delete("/checks/:uuid", requireWrite, async (c) => {
   const row = await ownCheck(c);
-  const rendered = renderView(c, await viewOf(c, row.id));
+  const rendered = renderView(c, await viewOf(c, row));
   await removeCheck(c.env, row.id);
   return c.json(rendered);
 });
@@ -181,7 +189,7 @@ managementApi.delete("/checks/:uuid", requireWrite, async (c) => {
 managementApi.use("/checks/:uuid/pause", cors("POST"));
 managementApi.post("/checks/:uuid/pause", requireWrite, async (c) => {
   const row = await ownCheck(c);
-  const v = await checkStub(c.env, row.id).pause();
+  const v = (await checkStub(c.env, row.id).pause()) ?? (await viewOf(c, row), await checkStub(c.env, row.id).pause());
   if (v === null) throw new HttpError(404, "not found");
   return c.json(renderView(c, v as CheckView));
 });
@@ -189,7 +197,7 @@ managementApi.post("/checks/:uuid/pause", requireWrite, async (c) => {
 managementApi.use("/checks/:uuid/resume", cors("POST"));
 managementApi.post("/checks/:uuid/resume", requireWrite, async (c) => {
   const row = await ownCheck(c);
-  const v = await checkStub(c.env, row.id).resume();
+  const v = (await checkStub(c.env, row.id).resume()) ?? (await viewOf(c, row), await checkStub(c.env, row.id).resume());
   if (v === null) throw new HttpError(404, "not found");
   if (v === "not_paused") return c.text("check is not paused", 409);
   return c.json(renderView(c, v as CheckView));

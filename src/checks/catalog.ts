@@ -4,8 +4,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { checks, checkChannels, projects } from "../db/schema";
 import { sha1Hex } from "../auth/keys";
-import type { CheckSnapshot, PingInput, PingResult } from "./check-do";
-import type { CheckConfigInput, StoredStatus } from "./model";
+import type { CheckConfigInput, CheckSnapshot, CheckView, PingInput, PingResult, StoredStatus } from "./model";
 
 export type CheckRow = typeof checks.$inferSelect;
 
@@ -111,6 +110,8 @@ export async function newRow(projectId: string, fields: NewCheckFields): Promise
     grace_start: null,
     alert_after: null,
     summary_version: 0,
+    applied_version: 0,
+    next_alarm: null,
   };
 }
 
@@ -149,6 +150,23 @@ export async function configureFromRow(env: Env, row: CheckRow, channelIds: stri
     rowToConfig(row, channelIds, await projectPingLogLimit(env, row.project_id), origin),
   );
   if (!result.ok) throw new Error(`configure failed: ${result.error}`);
+}
+
+/** Hands a check's catalog row and its channels (re-read unless given) to its DO. */
+export async function reconfigure(env: Env, row: CheckRow, origin: string, channelIds?: string[]): Promise<void> {
+  await configureFromRow(env, row, channelIds ?? (await channelIdsOf(env, row.id)), origin);
+}
+
+/**
+ * The exact view of a check from its DO. An object that never got its configuration (a create whose
+ * configure was lost) is configured from the catalog row first, so such a check is readable and deletable.
+ */
+export async function checkView(env: Env, row: CheckRow, origin: string): Promise<CheckView | null> {
+  const stub = checkStub(env, row.id);
+  const v = await stub.state();
+  if (v !== null) return v as CheckView;
+  await reconfigure(env, row, origin);
+  return (await stub.state()) as CheckView | null;
 }
 
 /** Ids of the checks with this slug in the project that owns this ping key (at most 2: enough to spot ambiguity). */
@@ -247,6 +265,10 @@ export interface Summary {
   grace_start: number | null;
   alert_after: number | null;
   summary_version: number;
+  /** The catalog version the object applied. */
+  applied_version: number;
+  /** The object's earliest scheduled item other than a summary write. */
+  next_alarm: number | null;
 }
 
 /** An alert's snapshot for D1 `alert_flips` (the outbox row's JSON), read by the queue consumer. */
@@ -255,16 +277,34 @@ export interface PendingAlert {
   snapshot: string;
 }
 
+/**
+ * If nothing settles a stored alert within this long, the sweeper hands it to the queue again: the
+ * queue may have lost the message (local queues keep messages in memory) or the consumer died.
+ */
+export const ALERT_WATCH_MS = 120_000;
+
 /** Stores alert snapshots; a snapshot already there is kept (the outbox may hand one over twice). */
 export function storeAlertStatements(db: D1Database, alerts: PendingAlert[], now: number): D1PreparedStatement[] {
   return alerts.map(({ flip_id, snapshot }) => {
-    const snap = JSON.parse(snapshot) as Pick<CheckSnapshot, "check_id" | "project_id" | "flip_time" | "old_status" | "new_status" | "reason">;
+    const snap = JSON.parse(snapshot) as CheckSnapshot;
     return db
       .prepare(
-        `INSERT INTO alert_flips (id, check_id, project_id, created, old_status, new_status, reason, snapshot, enqueued_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
+        `INSERT INTO alert_flips (id, check_id, project_id, created, old_status, new_status, reason, snapshot, enqueued_at, seq, watch_until)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING`,
       )
-      .bind(flip_id, snap.check_id, snap.project_id, snap.flip_time, snap.old_status, snap.new_status, snap.reason, snapshot, now);
+      .bind(
+        flip_id,
+        snap.check_id,
+        snap.project_id,
+        snap.flip_time,
+        snap.old_status,
+        snap.new_status,
+        snap.reason,
+        snapshot,
+        now,
+        snap.seq ?? 0,
+        now + ALERT_WATCH_MS,
+      );
   });
 }
 
@@ -278,10 +318,22 @@ export async function mirrorSummary(db: D1Database, s: Summary, alerts: PendingA
     db
       .prepare(
         `UPDATE checks SET status = ?1, last_ping = ?2, last_start = ?3, last_duration = ?4, n_pings = ?5,
-           grace_start = ?6, alert_after = ?7, summary_version = ?8
+           grace_start = ?6, alert_after = ?7, summary_version = ?8, applied_version = ?10, next_alarm = ?11
          WHERE id = ?9 AND summary_version < ?8 AND deleted_at IS NULL`,
       )
-      .bind(s.status, s.last_ping, s.last_start, s.last_duration, s.n_pings, s.grace_start, s.alert_after, s.summary_version, s.id),
+      .bind(
+        s.status,
+        s.last_ping,
+        s.last_start,
+        s.last_duration,
+        s.n_pings,
+        s.grace_start,
+        s.alert_after,
+        s.summary_version,
+        s.id,
+        s.applied_version,
+        s.next_alarm,
+      ),
     ...storeAlertStatements(db, alerts, Date.now()),
     db.prepare("SELECT deleted_at FROM checks WHERE id = ?").bind(s.id),
   ]);

@@ -1,16 +1,20 @@
 import { DurableObject } from "cloudflare:workers";
 import { config } from "../config";
-import { classifyEmail, classifyPing, hasConfirmationLink, normaliseRid, type UrlAction } from "../ping/classify";
+import { classifyEmail, classifyPing, hasConfirmationLink, normaliseRid } from "../ping/classify";
 import { mirrorSummary, projectNagPeriod, storeAlertStatements, type PendingAlert, type Summary } from "./catalog";
 import {
   checkConfigSchema,
   initialState,
   type CheckConfig,
   type CheckConfigInput,
+  type CheckSnapshot,
   type CheckState,
+  type CheckView,
   type FlipRecord,
+  type PingInput,
   type PingKind,
   type PingRecord,
+  type PingResult,
   type StoredStatus,
 } from "./model";
 import { durations } from "./durations";
@@ -27,57 +31,30 @@ const OUTBOX_FALLBACK_MS = 5000;
 /** An alarm this overdue when the object loads is taken as lost and set again. */
 const LOST_ALARM_MS = 60_000;
 const RATE_WINDOW_MS = 10_000;
-/** Bytes of the last ping's body kept in an alert snapshot; more of an email, attached to email alerts. */
-const SNAPSHOT_BODY_LIMIT = 10_000;
-const SNAPSHOT_EMAIL_LIMIT = 100_000;
+/** What an alert snapshot keeps of the last ping's body and of the description (alert_flips stays small). */
+export const SNAPSHOT_BODY_LIMIT = 10_000;
+export const SNAPSHOT_DESC_LIMIT = 1_000;
+const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
-/** How often a down check looks whether reminders are wanted (the shortest nag period). */
-const NAG_POLL_MS = 3_600_000;
+/** While down with reminders off, how often the object looks whether they were turned on. */
+const NAG_POLL_MS = HOUR_MS;
+/** If the reminder period cannot be read, look again after this. */
+const NAG_RETRY_MS = 300_000;
+/** Flap control: more alerting flips than this within FLAP_WINDOW_MS hold the check's alerts... */
+const DEFAULT_FLAP_LIMIT = 20;
+const FLAP_WINDOW_MS = HOUR_MS;
+/** ...until it has had no flip for this long; then one summary alert goes out. */
+const FLAP_QUIET_MS = HOUR_MS;
+/** Flips kept per check besides the 93-day rule, so a hostile pinger cannot grow the object without bound. */
+const MAX_FLIPS = 10_000;
 
-export interface PingInput {
-  action: UrlAction;
-  exitStatus: number | null;
-  /** The raw `rid` query value; null when absent. */
-  rid: string | null;
-  method: string;
-  scheme: string;
-  remoteAddr: string | null;
-  ua: string;
-  body: Uint8Array;
-  /** Email pings: subject and text (plain part plus text of the HTML part) for the email filters. */
-  email?: { subject: string; text: string };
-  /** PING_RATE_LIMIT as the Worker read it: pings per 10 s beyond which pings are dropped. */
-  rateLimit: number;
-}
-
-/** "unconfigured": this object has no check yet (see pingCheck in catalog.ts, which configures it). */
-export type PingResult = "ok" | "not_found" | "unconfigured" | "bad_exit" | "bad_rid" | "rate_limited";
-
-export interface CheckSnapshot {
-  check: Record<string, unknown>;
-  check_id: string;
-  project_id: string;
-  flip_id: string;
-  flip_time: number;
-  old_status: StoredStatus;
-  new_status: StoredStatus;
-  reason: string;
-  /** ms the check was down, for recovery alerts. */
-  down_duration: number | null;
-  last_ping_body: string | null;
-  last_ping_exitstatus: number | null;
-  last_ping_kind: PingKind | null;
-  /** "email" for an email ping (its raw message is the body); absent in snapshots from before it was kept. */
-  last_ping_scheme?: string | null;
-}
-
-export interface CheckView {
-  config: CheckConfig;
-  state: CheckState;
-  status: ReturnType<typeof getStatus>;
-  grace_start: number | null;
-  alert_after: number | null;
-}
+/**
+ * Things the object must do at a time, one row each in its `schedule` table; the alarm is always set
+ * for the earliest. deadline: going down unless pinged; mirror: a coalesced summary write; outbox: an
+ * alert hand-over retry; reminder: a "still down" look; flap: the end of a flapping episode; removal: a
+ * removal waiting for its outbox.
+ */
+type Item = "deadline" | "mirror" | "outbox" | "reminder" | "flap" | "removal";
 
 type Row = Record<string, SqlStorageValue>;
 
@@ -98,17 +75,25 @@ async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 
 /**
  * One object per check, addressed by idFromName(uuid): the single writer of its state.
- * Every mutation runs in one synchronous SQLite transaction; the alarm is the check's deadline.
+ * Every mutation runs in one synchronous SQLite transaction that also updates the scheduled items,
+ * and the alarm is set in the same synchronous step, before anything is awaited.
  */
 export class CheckDO extends DurableObject<Env> {
   #cfg: CheckConfig | null = null;
   #st: CheckState = initialState();
   #removed = false;
   #summaryVersion = 0;
-  #mirrorDue: number | null = null;
-  /** While down: when to look whether a "still down" reminder is due (null otherwise). */
-  #nagDue: number | null = null;
-  #nagCount = 0;
+  #due = new Map<Item, number>();
+  /** When the check went down (null unless down): reminders and downtimes count from it. */
+  #downSince: number | null = null;
+  #lastReminder: number | null = null;
+  /** Flap control: when alerts started being held (null = not flapping), and how many were held. */
+  #flapSince: number | null = null;
+  #flapHeld = 0;
+  /** When the last flapping episode ended: flips before it do not count towards the next. */
+  #flapEnded: number | null = null;
+  /** Numbers the check's alerts in creation order. */
+  #alertSeq = 0;
   #draining: Promise<void> | null = null;
   /** Outbox rows whose snapshot is known to be in D1 already (stored with the summary mirror). */
   #stored = new Set<string>();
@@ -126,6 +111,8 @@ export class CheckDO extends DurableObject<Env> {
     void ctx.blockConcurrencyWhile(async () => {
       this.#load();
       if (this.#cfg !== null || this.#removed) {
+        // The deadline and outbox items follow from stored state: recomputed, so they can never be stale.
+        ctx.storage.transactionSync(() => this.#scheduleDerived());
         // A deadline that passed while the runtime was down may never fire locally: re-arm it.
         this.#armedAt = await ctx.storage.getAlarm();
         await this.#arm();
@@ -160,10 +147,14 @@ export class CheckDO extends DurableObject<Env> {
       has_confirmation_link: row.has_confirmation_link === 1,
     };
     this.#summaryVersion = row.summary_version as number;
-    this.#mirrorDue = row.mirror_due as number | null;
-    this.#nagDue = row.nag_due as number | null;
-    this.#nagCount = row.nag_count as number;
     this.#removed = row.removed === 1;
+    this.#downSince = row.down_since as number | null;
+    this.#lastReminder = row.last_reminder as number | null;
+    this.#flapSince = row.flap_since as number | null;
+    this.#flapHeld = row.flap_held as number;
+    this.#flapEnded = row.flap_ended as number | null;
+    this.#alertSeq = row.alert_seq as number;
+    for (const r of this.#sql.exec("SELECT item, due FROM schedule")) this.#due.set(r.item as Item, r.due as number);
   }
 
   #migrate(): void {
@@ -179,7 +170,8 @@ export class CheckDO extends DurableObject<Env> {
     const s = this.#st;
     this.#sql.exec(
       `UPDATE state SET status = ?, last_ping = ?, last_start = ?, last_start_rid = ?, last_duration = ?,
-         n_pings = ?, has_confirmation_link = ?, summary_version = ?, mirror_due = ?, removed = ?, nag_due = ?, nag_count = ?
+         n_pings = ?, has_confirmation_link = ?, summary_version = ?, removed = ?, down_since = ?, last_reminder = ?,
+         flap_since = ?, flap_held = ?, flap_ended = ?, alert_seq = ?
        WHERE id = 1`,
       s.status,
       s.last_ping,
@@ -189,11 +181,54 @@ export class CheckDO extends DurableObject<Env> {
       s.n_pings,
       s.has_confirmation_link ? 1 : 0,
       this.#summaryVersion,
-      this.#mirrorDue,
       this.#removed ? 1 : 0,
-      this.#nagDue,
-      this.#nagCount,
+      this.#downSince,
+      this.#lastReminder,
+      this.#flapSince,
+      this.#flapHeld,
+      this.#flapEnded,
+      this.#alertSeq,
     );
+  }
+
+  /** Sets or clears a scheduled item; inside a transaction. */
+  #schedule(item: Item, due: number | null): void {
+    if (due === null) {
+      if (!this.#due.has(item)) return;
+      this.#due.delete(item);
+      this.#sql.exec("DELETE FROM schedule WHERE item = ?", item);
+    } else {
+      if (this.#due.get(item) === due) return;
+      this.#due.set(item, due);
+      this.#sql.exec("INSERT OR REPLACE INTO schedule (item, due) VALUES (?, ?)", item, due);
+    }
+  }
+
+  /** The items that follow from state: the deadline and the earliest outbox retry. */
+  #scheduleDerived(): void {
+    const cfg = this.#cfg;
+    let deadline: number | null = null;
+    if (cfg !== null && !this.#removed) {
+      deadline = goingDownAfter(cfg, this.#st);
+      // A past deadline that is not "down" (impossible by the status rules) must not spin the alarm.
+      if (deadline !== null && deadline <= Date.now() && getStatus(cfg, this.#st, Date.now()) !== "down") deadline = null;
+    }
+    this.#schedule("deadline", deadline);
+    const outbox = this.#sql.exec("SELECT min(next_attempt) AS t FROM outbox").toArray()[0]?.t as number | null | undefined;
+    this.#schedule("outbox", outbox ?? null);
+  }
+
+  /**
+   * Applies `mutate` with the state, the scheduled items and the alarm in one step: the transaction
+   * commits and setAlarm is issued before the caller can await anything (DESIGN invariant 3).
+   */
+  #commit(mutate: () => void): Promise<void> {
+    this.ctx.storage.transactionSync(() => {
+      mutate();
+      this.#scheduleDerived();
+      this.#saveState();
+    });
+    return this.#arm();
   }
 
   // ---- RPC -------------------------------------------------------------------------------
@@ -205,8 +240,16 @@ export class CheckDO extends DurableObject<Env> {
     if (this.#removed) return { ok: false, error: "check was removed" };
     const cfg = parsed.data;
     if (this.#cfg !== null && cfg.id !== this.#cfg.id) return { ok: false, error: "id mismatch" };
+    // An empty origin (the sweeper re-applying a version) keeps the one the check was configured with.
+    if (cfg.origin === "" && this.#cfg !== null) cfg.origin = this.#cfg.origin;
     if (this.#cfg !== null && cfg.version < this.#cfg.version) return { ok: true };
-    this.ctx.storage.transactionSync(() => {
+    if (this.#cfg !== null && cfg.version === this.#cfg.version && JSON.stringify(cfg) === JSON.stringify(this.#cfg)) {
+      // Already applied (a retried update, or the sweeper's reconciliation): make sure D1 knows.
+      await this.#commit(() => this.#summaryVersion++);
+      await this.#mirror();
+      return { ok: true };
+    }
+    const arming = this.#commit(() => {
       if (this.#cfg === null) {
         this.#migrate();
         this.#sql.exec(
@@ -217,10 +260,9 @@ export class CheckDO extends DurableObject<Env> {
       this.#sql.exec("UPDATE state SET config = ? WHERE id = 1", JSON.stringify(cfg));
       this.#cfg = cfg;
       this.#summaryVersion++;
-      this.#saveState();
     });
+    await arming;
     await this.#mirror();
-    await this.#arm();
     return { ok: true };
   }
 
@@ -249,7 +291,7 @@ export class CheckDO extends DurableObject<Env> {
     // A flip, or a run starting or ending, is mirrored before we answer; the rest is coalesced.
     const statusChanged = flip !== null || (before.last_start === null) !== (state.last_start === null);
     let notifies = false;
-    this.ctx.storage.transactionSync(() => {
+    const arming = this.#commit(() => {
       this.#st = state;
       this.#sql.exec(
         `INSERT INTO pings (n, created, kind, scheme, remote_addr, method, ua, body, exitstatus, rid)
@@ -269,12 +311,11 @@ export class CheckDO extends DurableObject<Env> {
       if (state.n_pings % 100 === 0) this.#pruneFlips(now);
       if (flip !== null) notifies = this.#recordFlip(flip, now);
       this.#summaryVersion++;
-      if (!statusChanged && this.#mirrorDue === null) this.#mirrorDue = now + SUMMARY_LAG_MS;
-      this.#saveState();
+      if (!statusChanged && !this.#due.has("mirror")) this.#schedule("mirror", now + SUMMARY_LAG_MS);
     });
+    await arming;
     if (statusChanged) await this.#mirror();
-    await this.#arm();
-    if (notifies) this.ctx.waitUntil(this.#drainOutbox().then(() => this.#arm()));
+    if (notifies) this.ctx.waitUntil(this.#drainOutbox(false));
     return "ok";
   }
 
@@ -282,14 +323,12 @@ export class CheckDO extends DurableObject<Env> {
     if (this.#cfg === null || this.#removed) return null;
     if (this.#st.status !== "paused") {
       const now = Date.now();
-      this.ctx.storage.transactionSync(() => {
+      await this.#commit(() => {
         this.#recordFlip({ old_status: this.#st.status, new_status: "paused", reason: "" }, now);
         this.#st = { ...this.#st, status: "paused", last_start: null };
         this.#summaryVersion++;
-        this.#saveState();
       });
       await this.#mirror();
-      await this.#arm();
     }
     return this.state();
   }
@@ -299,14 +338,12 @@ export class CheckDO extends DurableObject<Env> {
     if (this.#cfg === null || this.#removed) return null;
     if (this.#st.status !== "paused") return "not_paused";
     const now = Date.now();
-    this.ctx.storage.transactionSync(() => {
+    await this.#commit(() => {
       this.#recordFlip({ old_status: "paused", new_status: "new", reason: "" }, now);
       this.#st = { ...this.#st, status: "new", last_start: null, last_ping: null };
       this.#summaryVersion++;
-      this.#saveState();
     });
     await this.#mirror();
-    await this.#arm();
     return this.state();
   }
 
@@ -317,8 +354,11 @@ export class CheckDO extends DurableObject<Env> {
   async remove(): Promise<boolean> {
     if (!this.#hasSchema()) return true;
     if (!this.#removed) {
-      this.#removed = true;
-      this.#saveState();
+      await this.#commit(() => {
+        this.#removed = true;
+        for (const item of [...this.#due.keys()]) this.#schedule(item, null);
+        this.#schedule("removal", Date.now() + OUTBOX_FALLBACK_MS);
+      });
     }
     return this.#finishRemoval();
   }
@@ -364,21 +404,34 @@ export class CheckDO extends DurableObject<Env> {
       .toArray() as unknown as FlipRecord[];
   }
 
-  /** The sweeper's nudge: the summary looked overdue, so evaluate as the alarm would and re-mirror. */
+  /**
+   * The sweeper's nudge: something looked overdue from outside (a deadline, an alarm, an outbox row),
+   * so run everything due as the alarm would, hand over every outbox row now, and re-mirror.
+   */
   async poke(): Promise<void> {
     if (this.#cfg !== null && !this.#removed) {
-      this.#summaryVersion++;
-      this.#mirrorDue = Date.now();
-      this.#saveState();
+      await this.#commit(() => {
+        this.#summaryVersion++;
+        this.#schedule("mirror", Date.now());
+      });
     }
-    await this.alarm();
+    await this.#run(Date.now(), true);
   }
 
   override async alarm(): Promise<void> {
     // A fired alarm is consumed: the next #arm must set one again.
     this.#armedAt = undefined;
+    // Test-only: lets the crash suite watch the platform give up on a failing alarm.
+    if (this.env.TEST_FAIL_ALARMS === "true") throw new Error("alarm failure injected by TEST_FAIL_ALARMS");
+    await this.#run(Date.now(), false);
+  }
+
+  // ---- internals -------------------------------------------------------------------------
+
+  /** Runs every scheduled item that is due; never throws, and leaves the alarm armed. */
+  async #run(now: number, force: boolean): Promise<void> {
     try {
-      await this.#evaluate(Date.now());
+      await this.#runDue(now, force);
     } catch (err) {
       console.error("CheckDO alarm failed", err);
     } finally {
@@ -390,9 +443,12 @@ export class CheckDO extends DurableObject<Env> {
     }
   }
 
-  // ---- internals -------------------------------------------------------------------------
+  #isDue(item: Item, now: number): boolean {
+    const due = this.#due.get(item);
+    return due !== undefined && due <= now;
+  }
 
-  async #evaluate(now: number): Promise<void> {
+  async #runDue(now: number, force: boolean): Promise<void> {
     if (this.#removed) {
       await this.#finishRemoval();
       return;
@@ -401,24 +457,25 @@ export class CheckDO extends DurableObject<Env> {
     if (cfg === null) return;
     const deadline = goingDownAfter(cfg, this.#st);
     if (deadline !== null && now >= deadline && getStatus(cfg, this.#st, now) === "down") {
-      this.ctx.storage.transactionSync(() => {
+      await this.#commit(() => {
         this.#recordFlip({ old_status: this.#st.status, new_status: "down", reason: "timeout" }, deadline);
         this.#st = { ...this.#st, status: "down" };
         this.#summaryVersion++;
-        this.#saveState();
       });
       await this.#mirror();
-    } else if (this.#mirrorDue !== null) {
+    } else if (this.#due.has("mirror")) {
       // Flushed whenever the alarm runs, even early: the lag bound is an upper bound.
       await this.#mirror();
     }
-    if (this.#st.status === "down" && this.#nagDue !== null && now >= this.#nagDue) await this.#remind(now);
-    await this.#drainOutbox();
+    if (this.#isDue("reminder", now)) await this.#remind(now);
+    if (this.#isDue("flap", now)) await this.#endFlapping(now);
+    await this.#drainOutbox(force);
   }
 
   /**
-   * Writes a flip, and for flips that alert an outbox row with the snapshot the alert will show,
-   * inside the caller's transaction. The snapshot shows `this.#st` with the flip's new status.
+   * Writes a flip and, for flips that alert, an outbox row with the snapshot the alert will show,
+   * inside the caller's transaction (before the state changes to `change.new_status`). Returns whether
+   * an alert was queued; a flapping check's alerts are held (DESIGN invariant 9).
    */
   #recordFlip(change: FlipChange, created: number): boolean {
     const id = crypto.randomUUID();
@@ -430,27 +487,83 @@ export class CheckDO extends DurableObject<Env> {
       change.new_status,
       change.reason,
     );
-    // While down, the alarm looks hourly whether the project wants a "still down" reminder.
-    this.#nagDue = change.new_status === "down" ? created + NAG_POLL_MS : null;
-    this.#nagCount = 0;
+    const downSince = this.#downSince;
+    if (change.new_status === "down") {
+      this.#downSince = created;
+      this.#lastReminder = null;
+      // The first look at the reminder period; each look schedules the next.
+      this.#schedule("reminder", created + NAG_POLL_MS);
+    } else {
+      this.#downSince = null;
+      this.#lastReminder = null;
+      this.#schedule("reminder", null);
+    }
     if (!flipNotifies(change)) return false;
-    this.#enqueue(this.#snapshot(id, change, created));
+    if (this.#flapSince !== null) {
+      this.#flapHeld++;
+      this.#schedule("flap", created + FLAP_QUIET_MS);
+      return false;
+    }
+    const recent = this.#sql
+      .exec(
+        `SELECT count(*) AS n FROM flips WHERE created > ? AND (new_status = 'down' OR (old_status = 'down' AND new_status = 'up'))`,
+        Math.max(created - FLAP_WINDOW_MS, this.#flapEnded ?? 0),
+      )
+      .one().n as number;
+    if (recent > this.#flapLimit()) {
+      this.#flapSince = created;
+      this.#flapHeld = 0;
+      this.#schedule("flap", created + FLAP_QUIET_MS);
+      const notice = { old_status: change.old_status, new_status: "down" as const, reason: "flapping" as const };
+      this.#enqueue({ ...this.#snapshot(crypto.randomUUID(), notice, created), flap: { since: created, held: 0 } });
+      return true;
+    }
+    const snap = this.#snapshot(id, change, created);
+    const down = change.new_status === "up" && downSince !== null ? created - downSince : null;
+    this.#enqueue({ ...snap, down_duration: down });
     return true;
+  }
+
+  #flapLimit(): number {
+    const raw = Number(this.env.FLAP_LIMIT);
+    return Number.isInteger(raw) && raw > 0 ? raw : DEFAULT_FLAP_LIMIT;
+  }
+
+  /** An hour without a flip ends a flapping episode with one alert showing the status it settled in. */
+  async #endFlapping(now: number): Promise<void> {
+    await this.#commit(() => {
+      if (this.#flapSince === null || now < (this.#due.get("flap") ?? 0)) return;
+      const status: StoredStatus = this.#st.status === "down" ? "down" : "up";
+      const change = { old_status: status, new_status: status, reason: "flap_end" as const };
+      const down = status === "down" && this.#downSince !== null ? now - this.#downSince : null;
+      this.#enqueue({
+        ...this.#snapshot(crypto.randomUUID(), change, now),
+        down_duration: down,
+        flap: { since: this.#flapSince, held: this.#flapHeld },
+      });
+      this.#flapSince = null;
+      this.#flapHeld = 0;
+      this.#flapEnded = now;
+      this.#schedule("flap", null);
+    });
+    this.ctx.waitUntil(this.#drainOutbox(false));
   }
 
   /** An outbox row: handed to the queue right after the answer, or by the alarm after a failure. */
   #enqueue(snapshot: CheckSnapshot): void {
     this.#sql.exec(
-      "INSERT INTO outbox (flip_id, snapshot, attempts, next_attempt) VALUES (?, ?, 0, ?)",
+      "INSERT INTO outbox (flip_id, snapshot, attempts, next_attempt, seq) VALUES (?, ?, 0, ?, ?)",
       snapshot.flip_id,
       JSON.stringify(snapshot),
       Date.now() + OUTBOX_FALLBACK_MS,
+      snapshot.seq,
     );
   }
 
   /**
-   * Sends a "still down" reminder through the same pipeline when the project's nag period says one
-   * is due (counted from the flip to down), and schedules the next look.
+   * A "still down" look: when the project's reminder period says one is due, one reminder goes out
+   * through the same pipeline. At most one per period, the next one due a period after the last one
+   * sent (or after the flip), never in the past: a long outage does not catch up.
    */
   async #remind(now: number): Promise<void> {
     let period: number;
@@ -458,43 +571,45 @@ export class CheckDO extends DurableObject<Env> {
       period = (await withTimeout(projectNagPeriod(this.env.DB, this.#cfg!.project_id), MIRROR_TIMEOUT_MS)) * 1000;
     } catch (err) {
       console.error("could not read the project's reminder period", err);
-      this.#nagDue = now + OUTBOX_FALLBACK_MS * 60;
-      this.#saveState();
+      await this.#commit(() => this.#schedule("reminder", now + NAG_RETRY_MS));
       return;
     }
-    // A ping may have arrived meanwhile.
-    if (this.#st.status !== "down" || this.#nagDue === null || now < this.#nagDue) return;
-    const downSince = this.#sql.exec("SELECT max(created) AS c FROM flips WHERE new_status = 'down'").toArray()[0]?.c as number;
-    if (period <= 0) {
-      this.#nagDue = now + NAG_POLL_MS;
-      this.#saveState();
-      return;
-    }
-    const due = downSince + (this.#nagCount + 1) * period;
-    this.ctx.storage.transactionSync(() => {
-      if (now >= due) {
-        const id = crypto.randomUUID();
-        const snap = this.#snapshot(id, { old_status: "down", new_status: "down", reason: "reminder" }, now);
-        this.#enqueue({ ...snap, down_duration: now - downSince });
-        this.#nagCount++;
+    let sent = false;
+    await this.#commit(() => {
+      // A ping may have arrived meanwhile.
+      if (this.#st.status !== "down" || !this.#isDue("reminder", now)) return;
+      if (period <= 0) {
+        this.#schedule("reminder", now + NAG_POLL_MS);
+        return;
       }
-      this.#nagDue = downSince + (this.#nagCount + 1) * period;
-      this.#saveState();
+      const base = this.#lastReminder ?? this.#downSince ?? now;
+      if (now < base + period) {
+        this.#schedule("reminder", base + period);
+        return;
+      }
+      // A flapping check's reminders are held with its other alerts.
+      if (this.#flapSince === null) {
+        const change = { old_status: "down" as const, new_status: "down" as const, reason: "reminder" as const };
+        const snap = this.#snapshot(crypto.randomUUID(), change, now);
+        this.#enqueue({ ...snap, down_duration: this.#downSince === null ? null : now - this.#downSince });
+        sent = true;
+      }
+      this.#lastReminder = now;
+      this.#schedule("reminder", now + period);
     });
+    if (sent) this.ctx.waitUntil(this.#drainOutbox(false));
   }
 
   #snapshot(flipId: string, change: FlipChange, created: number): CheckSnapshot {
     const cfg = this.#cfg!;
     const after: CheckState = { ...this.#st, status: change.new_status };
     const conf = config(this.env, cfg.origin);
-    const last = this.#sql.exec("SELECT kind, scheme, body, exitstatus FROM pings ORDER BY n DESC LIMIT 1").toArray()[0];
-    const previous = this.#sql
-      .exec("SELECT created, new_status FROM flips WHERE id != ? ORDER BY seq DESC LIMIT 1", flipId)
+    const last = this.#sql
+      .exec("SELECT kind, scheme, substr(body, 1, ?) AS body, exitstatus FROM pings ORDER BY n DESC LIMIT 1", SNAPSHOT_BODY_LIMIT)
       .toArray()[0];
-    const limit = last?.scheme === "email" ? SNAPSHOT_EMAIL_LIMIT : SNAPSHOT_BODY_LIMIT;
-    const body = last === undefined ? null : new Uint8Array(last.body as ArrayBuffer).subarray(0, limit);
+    const body = last === undefined ? null : new Uint8Array(last.body as ArrayBuffer);
     return {
-      check: renderCheck(cfg, after, {
+      check: renderCheck({ ...cfg, desc: cfg.desc.slice(0, SNAPSHOT_DESC_LIMIT) }, after, {
         apiVersion: 3,
         readonly: false,
         siteRoot: conf.siteRoot,
@@ -505,11 +620,11 @@ export class CheckDO extends DurableObject<Env> {
       project_id: cfg.project_id,
       flip_id: flipId,
       flip_time: created,
+      seq: ++this.#alertSeq,
       old_status: change.old_status,
       new_status: change.new_status,
       reason: change.reason,
-      down_duration:
-        change.new_status === "up" && previous?.new_status === "down" ? created - (previous.created as number) : null,
+      down_duration: null,
       last_ping_body: body === null ? null : new TextDecoder().decode(body),
       last_ping_exitstatus: (last?.exitstatus as number | null | undefined) ?? null,
       last_ping_kind: (last?.kind as PingKind | undefined) ?? null,
@@ -517,11 +632,18 @@ export class CheckDO extends DurableObject<Env> {
     };
   }
 
-  /** Healthchecks keeps flips no older than the oldest ping still in the log, or 93 days. */
+  /** Healthchecks keeps flips no older than the oldest ping still in the log, or 93 days; we also cap the count. */
   #pruneFlips(now: number): void {
     const oldest = this.#sql.exec("SELECT min(created) AS c FROM pings").toArray()[0]?.c as number | null;
     const cutoff = Math.min(oldest ?? now, now - 93 * DAY_MS);
     this.#sql.exec("DELETE FROM flips WHERE created < ?", cutoff);
+    this.#sql.exec("DELETE FROM flips WHERE seq <= (SELECT max(seq) FROM flips) - ?", MAX_FLIPS);
+  }
+
+  /** The earliest item the outside world should expect to run (the sweeper pokes the object if it does not). */
+  #nextAlarm(): number | null {
+    const times = [...this.#due].filter(([item]) => item !== "mirror").map(([, t]) => t);
+    return times.length === 0 ? null : Math.min(...times);
   }
 
   #summary(): Summary {
@@ -536,6 +658,8 @@ export class CheckDO extends DurableObject<Env> {
       grace_start: graceStart(cfg, this.#st, false),
       alert_after: goingDownAfter(cfg, this.#st),
       summary_version: this.#summaryVersion,
+      applied_version: cfg.version,
+      next_alarm: this.#nextAlarm(),
     };
   }
 
@@ -546,7 +670,7 @@ export class CheckDO extends DurableObject<Env> {
   async #mirror(): Promise<void> {
     if (this.#cfg === null) return;
     const version = this.#summaryVersion;
-    const pending = (this.#sql.exec("SELECT flip_id, snapshot FROM outbox ORDER BY rowid").toArray() as unknown as PendingAlert[]).filter(
+    const pending = (this.#sql.exec("SELECT flip_id, snapshot FROM outbox ORDER BY seq").toArray() as unknown as PendingAlert[]).filter(
       (row) => !this.#stored.has(row.flip_id),
     );
     try {
@@ -558,92 +682,89 @@ export class CheckDO extends DurableObject<Env> {
         await this.remove();
         return;
       }
-      if (this.#summaryVersion === version && this.#mirrorDue !== null) {
-        this.#mirrorDue = null;
-        this.#saveState();
-      }
+      if (this.#summaryVersion === version && this.#due.has("mirror")) await this.#commit(() => this.#schedule("mirror", null));
     } catch (err) {
       console.error("summary mirror failed", err);
-      this.#mirrorDue = Date.now() + OUTBOX_FALLBACK_MS;
-      this.#saveState();
+      await this.#commit(() => this.#schedule("mirror", Date.now() + OUTBOX_FALLBACK_MS));
     }
   }
 
-  #drainOutbox(): Promise<void> {
-    this.#draining ??= this.#drain().finally(() => {
-      this.#draining = null;
+  /** `force`: every row now (a poke, a removal); otherwise new rows and rows whose backoff has passed. */
+  #drainOutbox(force: boolean): Promise<void> {
+    const run = async () => {
+      await this.#draining?.catch(() => {});
+      await this.#drain(force);
+    };
+    const current = run().finally(() => {
+      if (this.#draining === current) this.#draining = null;
     });
-    return this.#draining;
+    this.#draining = current;
+    return current;
   }
 
   /** Hands outbox rows to the queue: snapshot into D1 (unless the mirror stored it), ids onto the queue, row deleted after send() resolved. */
-  async #drain(): Promise<void> {
+  async #drain(force: boolean): Promise<void> {
     if (!this.#hasSchema()) return;
-    const tried = new Set<string>();
-    for (;;) {
-      const row = this.#sql
-        .exec("SELECT flip_id, snapshot, attempts FROM outbox ORDER BY rowid")
-        .toArray()
-        .find((r: Row) => !tried.has(r.flip_id as string));
-      if (row === undefined) return;
+    const now = Date.now();
+    const rows = this.#sql
+      .exec("SELECT flip_id, snapshot, attempts FROM outbox WHERE ? OR attempts = 0 OR next_attempt <= ? ORDER BY seq", force ? 1 : 0, now)
+      .toArray();
+    for (const row of rows as Row[]) {
       const flipId = row.flip_id as string;
-      tried.add(flipId);
       try {
         if (!this.#stored.has(flipId)) {
           await storeAlertStatements(this.env.DB, [{ flip_id: flipId, snapshot: row.snapshot as string }], Date.now())[0]!.run();
         }
         const snap = JSON.parse(row.snapshot as string) as CheckSnapshot;
         await this.alerts.send({ flip_id: flipId, check_id: snap.check_id, project_id: snap.project_id });
-        this.#sql.exec("DELETE FROM outbox WHERE flip_id = ?", flipId);
+        await this.#commit(() => this.#sql.exec("DELETE FROM outbox WHERE flip_id = ?", flipId));
         this.#stored.delete(flipId);
       } catch (err) {
         const attempts = (row.attempts as number) + 1;
         const backoff = Math.min(300_000, 1000 * 2 ** attempts);
         console.error(`outbox drain of flip ${flipId} failed (attempt ${attempts})`, err);
-        this.#sql.exec("UPDATE outbox SET attempts = ?, next_attempt = ? WHERE flip_id = ?", attempts, Date.now() + backoff, flipId);
+        await this.#commit(() =>
+          this.#sql.exec("UPDATE outbox SET attempts = ?, next_attempt = ? WHERE flip_id = ?", attempts, Date.now() + backoff, flipId),
+        );
       }
     }
   }
 
   async #finishRemoval(): Promise<boolean> {
-    await this.#drainOutbox();
+    await this.#drainOutbox(true);
     const pending = this.#sql.exec("SELECT count(*) AS n FROM outbox").toArray()[0]?.n as number;
-    if (pending > 0) return false;
+    if (pending > 0) {
+      await this.#commit(() => this.#schedule("removal", Date.now() + OUTBOX_FALLBACK_MS));
+      return false;
+    }
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.#armedAt = undefined;
     this.#schemaReady = false;
+    this.#due.clear();
     // Stay tombstoned in memory: a ping already past the catalog lookup must not resurrect the check.
     this.#cfg = null;
     this.#st = initialState();
     return true;
   }
 
-  /** Arms the alarm for the earliest of: the deadline, a pending summary mirror, an outbox retry. */
-  async #arm(): Promise<void> {
-    if (!this.#hasSchema()) return;
+  /**
+   * Sets the alarm for the earliest scheduled item. The storage call is issued synchronously (callers
+   * invoke this right after their transaction), so no await can come between a write and its alarm.
+   */
+  #arm(): Promise<void> {
+    if (!this.#hasSchema()) return Promise.resolve();
     const now = Date.now();
-    const times: number[] = [];
-    if (this.#removed) times.push(now + OUTBOX_FALLBACK_MS);
-    else if (this.#cfg !== null) {
-      const deadline = goingDownAfter(this.#cfg, this.#st);
-      // A past deadline that is not "down" (impossible by the status rules) must not spin the alarm.
-      if (deadline !== null && (deadline > now || getStatus(this.#cfg, this.#st, now) === "down")) times.push(deadline);
-      if (this.#mirrorDue !== null) times.push(this.#mirrorDue);
-      if (this.#nagDue !== null && this.#st.status === "down") times.push(this.#nagDue);
-    }
-    const outbox = this.#sql.exec("SELECT min(next_attempt) AS t FROM outbox").toArray()[0]?.t as number | null;
-    if (outbox !== null && outbox !== undefined) times.push(outbox);
+    const times = [...this.#due.values()];
     const earliest = times.length === 0 ? null : Math.min(...times);
     // An alarm already due is being delivered (often why a loaded object was loaded): keep it rather
     // than pay a storage write per object. One overdue by far is taken as lost and set again.
     const armed = this.#armedAt;
-    if (earliest !== null && earliest <= now && armed != null && armed <= now && armed > now - LOST_ALARM_MS) return;
+    if (earliest !== null && earliest <= now && armed != null && armed <= now && armed > now - LOST_ALARM_MS) return Promise.resolve();
     // Never arm at or before now: an alarm set to "now" inside alarm() can be silently dropped.
     const at = earliest === null ? null : Math.max(earliest, now + 1);
-    if (at === this.#armedAt) return;
-    if (at === null) await this.ctx.storage.deleteAlarm();
-    else await this.ctx.storage.setAlarm(at);
+    if (at === this.#armedAt) return Promise.resolve();
     this.#armedAt = at;
+    return at === null ? this.ctx.storage.deleteAlarm() : this.ctx.storage.setAlarm(at);
   }
 }

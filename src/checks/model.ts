@@ -3,9 +3,14 @@ import { z } from "zod";
 export type Kind = "simple" | "cron" | "oncalendar";
 export type StoredStatus = "new" | "up" | "down" | "paused";
 export type Status = StoredStatus | "grace" | "started";
-/** "reminder" only labels "still down" reminders; no flip row carries it. */
-export type FlipReason = "" | "fail" | "timeout" | "reminder";
+/**
+ * Why an alert was sent. "reminder" ("still down"), "flapping" (alerts held from now on) and "flap_end"
+ * (stable again; the current status) label alerts that no flip row carries.
+ */
+export type FlipReason = "" | "fail" | "timeout" | "reminder" | "flapping" | "flap_end";
 export type PingKind = "success" | "start" | "fail" | "log" | "ign";
+/** What a ping URL asks for, before filters. */
+export type UrlAction = "success" | "start" | "fail" | "log";
 
 export const DEFAULT_TIMEOUT = 86400;
 export const DEFAULT_GRACE = 3600;
@@ -93,4 +98,54 @@ export interface PingRecord {
   rid: string | null;
   /** ms, success/fail pings only, per Healthchecks' run-id matching. */
   duration: number | null;
+}
+
+export interface PingInput {
+  action: UrlAction;
+  exitStatus: number | null;
+  /** The raw `rid` query value; null when absent. */
+  rid: string | null;
+  method: string;
+  scheme: string;
+  remoteAddr: string | null;
+  ua: string;
+  body: Uint8Array;
+  /** Email pings: subject and text (plain part plus text of the HTML part) for the email filters. */
+  email?: { subject: string; text: string };
+  /** PING_RATE_LIMIT as the Worker read it: pings per 10 s beyond which pings are dropped. */
+  rateLimit: number;
+}
+
+/** "unconfigured": the object has no check yet (the Worker configures it from the catalog row). */
+export type PingResult = "ok" | "not_found" | "unconfigured" | "bad_exit" | "bad_rid" | "rate_limited";
+
+/** What an alert shows, fixed when it is created: written to the outbox and to D1 `alert_flips`. */
+export interface CheckSnapshot {
+  check: Record<string, unknown>;
+  check_id: string;
+  project_id: string;
+  flip_id: string;
+  flip_time: number;
+  /** The alert's place among its check's alerts: per (check, channel) alerts go out in this order. */
+  seq: number;
+  old_status: StoredStatus;
+  new_status: StoredStatus;
+  reason: FlipReason;
+  /** ms the check was down, for recovery alerts and reminders. */
+  down_duration: number | null;
+  last_ping_body: string | null;
+  last_ping_exitstatus: number | null;
+  last_ping_kind: PingKind | null;
+  /** "email" for an email ping (its raw message is the body). */
+  last_ping_scheme?: string | null;
+  /** Flapping notices and their end: since when, and how many alerts were held. */
+  flap?: { since: number; held: number };
+}
+
+export interface CheckView {
+  config: CheckConfig;
+  state: CheckState;
+  status: Status;
+  grace_start: number | null;
+  alert_after: number | null;
 }

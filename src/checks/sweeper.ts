@@ -1,58 +1,162 @@
-// The every-minute housekeeping run: re-pokes checks whose deadline passed without a flip
-// (an alarm lost to a restart or a failed mirror), finishes interrupted removals, prunes old rows.
+// The every-minute housekeeping run. Each step stands alone (one failing never stops the others):
+// - pokes checks whose object's next scheduled item is over a minute overdue (a lost alarm, a failed
+//   mirror, an outbox row stuck on a down check), paging past ones a poke does not fix;
+// - re-applies catalog versions a check's object has not applied (a configure lost after a D1 write);
+// - hands unsettled alerts to the queue again when nothing touched them in time (a lost message, a
+//   consumer killed mid-batch), from the snapshots already in D1;
+// - finishes interrupted removals and project deletions; prunes old rows.
 import { finishProjectDeletion } from "../admin/projects";
-import { checkStub, removeCheck } from "./catalog";
+import { ALERT_WATCH_MS, checkStub, reconfigure, removeCheck, type CheckRow } from "./catalog";
 
 const GRACE_MS = 60_000;
 const BATCH = 100;
 const MAX_BATCHES = 10;
 const RETENTION_MS = 93 * 86_400_000;
+/** Alerts kept per check in alert_flips beyond the age rule (settled ones only). */
+const ALERTS_PER_CHECK = 100;
+/** Alerts handed to the queue again per run at most. */
+const REQUEUE_LIMIT = 500;
 
 export interface SweepReport {
   poked: number;
+  pokeFailed: number;
+  reconfigured: number;
+  requeued: number;
   removed: number;
+  projectsDeleted: number;
   pruned: number;
+  /** Steps that failed, with their error. */
+  errors: string[];
 }
 
 export async function sweep(env: Env, now: number): Promise<SweepReport> {
-  const report: SweepReport = { poked: 0, removed: 0, pruned: 0 };
-  // Served by the (status, alert_after) index; each batch moves on since poked checks re-mirror.
-  const seen = new Set<string>();
+  const report: SweepReport = { poked: 0, pokeFailed: 0, reconfigured: 0, requeued: 0, removed: 0, projectsDeleted: 0, pruned: 0, errors: [] };
+  const step = async (name: string, run: () => Promise<void>) => {
+    try {
+      await run();
+    } catch (err) {
+      report.errors.push(`${name}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
+  await step("overdue", () => pokeOverdue(env, now, report));
+  await step("configs", () => reapplyConfigs(env, report));
+  await step("alerts", () => requeueAlerts(env, now, report));
+  await step("removals", () => finishRemovals(env, now, report));
+  await step("projects", () => finishProjects(env, report));
+  await step("prune", () => prune(env, now, report));
+  return report;
+}
+
+/** Pages by (next_alarm, id), so checks a poke does not fix never hide the ones after them. */
+async function pokeOverdue(env: Env, now: number, report: SweepReport): Promise<void> {
+  let after = { at: -Infinity, id: "" };
   for (let i = 0; i < MAX_BATCHES; i++) {
     const { results } = await env.DB.prepare(
-      `SELECT id FROM checks WHERE status IN ('new', 'up', 'paused') AND alert_after < ? AND deleted_at IS NULL
-       ORDER BY alert_after LIMIT ?`,
+      `SELECT id, next_alarm FROM checks
+       WHERE next_alarm < ?1 AND deleted_at IS NULL AND (next_alarm > ?2 OR (next_alarm = ?2 AND id > ?3))
+       ORDER BY next_alarm, id LIMIT ?4`,
     )
-      .bind(now - GRACE_MS, BATCH)
-      .all<{ id: string }>();
-    const fresh = results.filter((r) => !seen.has(r.id));
-    if (fresh.length === 0) break;
+      .bind(now - GRACE_MS, Number.isFinite(after.at) ? after.at : -1, after.id, BATCH)
+      .all<{ id: string; next_alarm: number }>();
     await Promise.all(
-      fresh.map(async (r) => {
-        seen.add(r.id);
+      results.map(async (r) => {
         try {
           await checkStub(env, r.id).poke();
           report.poked++;
         } catch (err) {
+          report.pokeFailed++;
           console.error(`sweeper could not poke ${r.id}`, err);
         }
       }),
     );
     if (results.length < BATCH) break;
+    const last = results.at(-1)!;
+    after = { at: last.next_alarm, id: last.id };
   }
+}
 
-  const tombs = await env.DB.prepare("SELECT id FROM checks WHERE deleted_at < ? LIMIT ?")
-    .bind(now - GRACE_MS, BATCH)
-    .all<{ id: string }>();
-  for (const t of tombs.results) if (await removeCheck(env, t.id).catch(() => false)) report.removed++;
-  const deadProjects = await env.DB.prepare("SELECT id FROM projects WHERE deleted_at IS NOT NULL LIMIT 10").all<{ id: string }>();
-  for (const p of deadProjects.results) await finishProjectDeletion(env, p.id, BATCH);
+async function reapplyConfigs(env: Env, report: SweepReport): Promise<void> {
+  const { results } = await env.DB.prepare("SELECT * FROM checks WHERE version > applied_version AND deleted_at IS NULL LIMIT ?")
+    .bind(BATCH)
+    .all<CheckRow>();
+  await Promise.all(
+    results.map(async (row) => {
+      try {
+        // An empty origin keeps the one the object has.
+        await reconfigure(env, normaliseRow(row), "");
+        report.reconfigured++;
+      } catch (err) {
+        console.error(`sweeper could not re-apply the configuration of ${row.id}`, err);
+      }
+    }),
+  );
+}
 
+/** Raw D1 rows carry 0/1 where drizzle rows carry booleans. */
+function normaliseRow(row: CheckRow): CheckRow {
+  const bool = (v: unknown) => v === true || v === 1;
+  return {
+    ...row,
+    filter_subject: bool(row.filter_subject),
+    filter_body: bool(row.filter_body),
+    filter_http_body: bool(row.filter_http_body),
+    filter_default_fail: bool(row.filter_default_fail),
+    manual_resume: bool(row.manual_resume),
+  };
+}
+
+async function requeueAlerts(env: Env, now: number, report: SweepReport): Promise<void> {
+  const { results } = await env.DB.prepare(
+    "SELECT id AS flip_id, check_id, project_id FROM alert_flips WHERE watch_until < ? ORDER BY watch_until LIMIT ?",
+  )
+    .bind(now, REQUEUE_LIMIT)
+    .all<{ flip_id: string; check_id: string; project_id: string }>();
+  for (let i = 0; i < results.length; i += 100) {
+    const chunk = results.slice(i, i + 100);
+    await env.ALERTS.sendBatch(chunk.map((body) => ({ body })));
+    await env.DB.prepare("UPDATE alert_flips SET watch_until = ? WHERE id IN (SELECT value FROM json_each(?)) AND watch_until IS NOT NULL")
+      .bind(now + ALERT_WATCH_MS, JSON.stringify(chunk.map((r) => r.flip_id)))
+      .run();
+    report.requeued += chunk.length;
+  }
+}
+
+async function finishRemovals(env: Env, now: number, report: SweepReport): Promise<void> {
+  const tombs = await env.DB.prepare("SELECT id FROM checks WHERE deleted_at < ? LIMIT ?").bind(now - GRACE_MS, BATCH).all<{ id: string }>();
+  for (const t of tombs.results) {
+    try {
+      if (await removeCheck(env, t.id)) report.removed++;
+    } catch (err) {
+      console.error(`sweeper could not finish removing ${t.id}`, err);
+    }
+  }
+}
+
+async function finishProjects(env: Env, report: SweepReport): Promise<void> {
+  const dead = await env.DB.prepare("SELECT id FROM projects WHERE deleted_at IS NOT NULL LIMIT 10").all<{ id: string }>();
+  for (const p of dead.results) {
+    try {
+      await finishProjectDeletion(env, p.id, BATCH);
+      report.projectsDeleted++;
+    } catch (err) {
+      console.error(`sweeper could not finish deleting project ${p.id}`, err);
+    }
+  }
+}
+
+async function prune(env: Env, now: number, report: SweepReport): Promise<void> {
   const pruned = await env.DB.batch([
     env.DB.prepare("DELETE FROM sessions WHERE expires_at < ?").bind(now),
     env.DB.prepare("DELETE FROM notifications WHERE created < ?").bind(now - RETENTION_MS),
-    env.DB.prepare("DELETE FROM alert_flips WHERE created < ?").bind(now - RETENTION_MS),
+    env.DB.prepare("DELETE FROM alert_flips WHERE created < ? AND watch_until IS NULL").bind(now - RETENTION_MS),
+    // A flapping or very busy check keeps only its latest settled alerts.
+    env.DB.prepare(
+      `DELETE FROM alert_flips WHERE watch_until IS NULL AND id IN (
+         SELECT id FROM (
+           SELECT id, row_number() OVER (PARTITION BY check_id ORDER BY seq DESC, created DESC) AS rn FROM alert_flips
+           WHERE check_id IN (SELECT check_id FROM alert_flips GROUP BY check_id HAVING count(*) > ?1 LIMIT 50)
+         ) WHERE rn > ?1)`,
+    ).bind(ALERTS_PER_CHECK),
   ]);
   report.pruned = pruned.reduce((n, r) => n + r.meta.changes, 0);
-  return report;
 }

@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 // Times are integer milliseconds since the epoch throughout.
@@ -77,6 +78,10 @@ export const checks = sqliteTable("checks", {
   // When the check goes down unless pinged: the DO's deadline.
   alert_after: integer("alert_after"),
   summary_version: integer("summary_version").notNull().default(0),
+  // The catalog version the DO last reported applying; the sweeper re-applies newer ones.
+  applied_version: integer("applied_version").notNull().default(0),
+  // The DO's earliest scheduled item (deadline, outbox retry, reminder, …): the sweeper pokes it when overdue.
+  next_alarm: integer("next_alarm"),
 }, (t) => [
   index("checks_project_slug").on(t.project_id, t.slug),
   index("checks_project_name").on(t.project_id, t.name),
@@ -84,6 +89,8 @@ export const checks = sqliteTable("checks", {
   uniqueIndex("checks_badge_key").on(t.badge_key),
   index("checks_status_deadline").on(t.status, t.alert_after),
   index("checks_deleted").on(t.deleted_at),
+  index("checks_next_alarm").on(t.next_alarm),
+  index("checks_unapplied").on(t.id).where(sql`version > applied_version`),
 ]);
 
 export const channels = sqliteTable("channels", {
@@ -118,7 +125,16 @@ export const alertFlips = sqliteTable("alert_flips", {
   reason: text("reason").notNull(),
   snapshot: text("snapshot").notNull(),
   enqueued_at: integer("enqueued_at").notNull(),
-}, (t) => [index("alert_flips_enqueued").on(t.enqueued_at), index("alert_flips_check").on(t.check_id)]);
+  // The alert's place among its check's alerts (per channel they go out in this order).
+  seq: integer("seq").notNull().default(0),
+  // Until every (flip, channel) pair is settled: when to hand the flip to the queue again if nothing
+  // has touched it (a lost message, a killed consumer). NULL once settled.
+  watch_until: integer("watch_until"),
+}, (t) => [
+  index("alert_flips_enqueued").on(t.enqueued_at),
+  index("alert_flips_check_seq").on(t.check_id, t.seq),
+  index("alert_flips_watch").on(t.watch_until),
+]);
 
 /** Delivery log, one row per (flip, channel). */
 export const notifications = sqliteTable("notifications", {
@@ -126,7 +142,8 @@ export const notifications = sqliteTable("notifications", {
   channel_id: text("channel_id").notNull(),
   check_id: text("check_id").notNull(),
   project_id: text("project_id").notNull(),
-  status: text("status", { enum: ["sending", "retry", "sent", "failed"] }).notNull(),
+  // superseded: a later alert of the same check made it pointless before it was sent.
+  status: text("status", { enum: ["sending", "retry", "sent", "failed", "superseded"] }).notNull(),
   error: text("error").notNull().default(""),
   attempts: integer("attempts").notNull().default(0),
   lease_until: integer("lease_until"),

@@ -1,7 +1,6 @@
 // Which action a ping takes, given its URL, method and body (reference §1.2 steps 6-8, §1.5).
-import type { CheckConfig, PingKind } from "../checks/model";
+import type { CheckConfig, PingKind, UrlAction } from "../checks/model";
 
-export type UrlAction = "success" | "start" | "fail" | "log";
 
 /** Case-sensitive substring match against comma-separated keywords; empty keywords never match. */
 export function matchKeywords(haystack: string, keywords: string): boolean {

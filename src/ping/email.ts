@@ -8,7 +8,7 @@
 // - Unknown recipients are rejected with a permanent SMTP error through setReject (as smtpd's 550).
 import { sha256Hex } from "../auth/keys";
 import { findBySlug, pingCheck } from "../checks/catalog";
-import type { PingInput, PingResult } from "../checks/check-do";
+import type { PingInput, PingResult } from "../checks/model";
 import { config, MAX_STORED_BODY } from "../config";
 import { parseEmail } from "./mime";
 

@@ -2,11 +2,11 @@
 import { Hono, type Context } from "hono";
 import { sha256Hex } from "../auth/keys";
 import { autoCreateBySlug, findBySlug, pingCheck } from "../checks/catalog";
-import type { PingInput, PingResult } from "../checks/check-do";
+import type { PingInput, PingResult } from "../checks/model";
 import { config, HARD_BODY_CAP, MAX_STORED_BODY, type Config } from "../config";
 import type { AppEnv } from "../http/app-env";
 import { BodyTooLarge, readLimitedBody } from "../http/body";
-import type { UrlAction } from "./classify";
+import type { UrlAction } from "../checks/model";
 import { pingScheme, remoteAddress, userAgent } from "./client-info";
 import { neverCacheHeaders, UUID_PATTERN } from "../http/common";
 

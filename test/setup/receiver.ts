@@ -2,6 +2,8 @@
 // in Node). Tests reach it over loopback: POST/GET anything to record it, and control it with
 //   GET  /__requests?box=<name>   → the requests recorded for that box
 //   POST /__script?box=<name>     → body `[500, 500, 200]`: statuses to answer, in order (then 200)
+//   POST /__hold?box=<name>       → requests to the box are recorded but not answered...
+//   POST /__release?box=<name>    → ...until released (held ones are answered then)
 // A box is the first path segment, so each test uses its own URL prefix.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -17,6 +19,7 @@ interface Recorded {
 export default async function setup(project: TestProject) {
   const boxes = new Map<string, Recorded[]>();
   const scripts = new Map<string, number[]>();
+  const held = new Map<string, (() => void)[]>();
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -33,10 +36,27 @@ export default async function setup(project: TestProject) {
         res.writeHead(204).end();
         return;
       }
+      if (url.pathname === "/__hold") {
+        held.set(box, held.get(box) ?? []);
+        res.writeHead(204).end();
+        return;
+      }
+      if (url.pathname === "/__release") {
+        const waiting = held.get(box) ?? [];
+        held.delete(box);
+        for (const answer of waiting) answer();
+        res.writeHead(204).end();
+        return;
+      }
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
       boxes.set(box, [...(boxes.get(box) ?? []), { method: req.method ?? "", path: req.url ?? "", headers, body }]);
-      const status = scripts.get(box)?.shift() ?? 200;
-      res.writeHead(status).end(status === 200 ? "ok" : "error");
+      const answer = () => {
+        const status = scripts.get(box)?.shift() ?? 200;
+        res.writeHead(status).end(status === 200 ? "ok" : "error");
+      };
+      const hold = held.get(box);
+      if (hold === undefined) answer();
+      else hold.push(answer);
     });
   });
   server.on("error", (err) => console.error("receiver error", err));

@@ -2,8 +2,48 @@
 import { createExecutionContext, createMessageBatch, getQueueResult, runDurableObjectAlarm } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { AlertMessage } from "../../src/alerts/deliver";
+import { expect, inject } from "vitest";
 import worker from "../../src/index";
 import { api, call, recordAlerts, stub, type AlertRecorder, type TestProject } from "./helpers";
+
+/** The local HTTP receiver (test/setup/receiver.ts). */
+export const receiver = `http://127.0.0.1:${inject("receiverPort")}`;
+
+export interface Received {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** What the receiver recorded for a box, in arrival order. */
+export const received = async (box: string): Promise<Received[]> => (await fetch(`${receiver}/__requests?box=${box}`)).json();
+/** Statuses the box answers next, in order (then 200). */
+export const script = (box: string, statuses: number[]) =>
+  fetch(`${receiver}/__script?box=${box}`, { method: "POST", body: JSON.stringify(statuses) });
+/** Requests to the box are held unanswered until released. */
+export const hold = (box: string) => fetch(`${receiver}/__hold?box=${box}`, { method: "POST" });
+export const release = (box: string) => fetch(`${receiver}/__release?box=${box}`, { method: "POST" });
+
+/** A webhook channel posting JSON (name, status, body) to the box when down and GETting it when up. */
+export async function webhookChannel(p: TestProject, box: string, name = box, headers: Record<string, string> = {}): Promise<string> {
+  const res = await api(p, "/channels/", {
+    body: {
+      name,
+      kind: "webhook",
+      value: {
+        method_down: "POST",
+        url_down: `${receiver}/${box}/down?code=$CODE`,
+        body_down: '{"name": $NAME_JSON, "status": "$STATUS", "body": $BODY_JSON}',
+        headers_down: { "Content-Type": "application/json", ...headers },
+        method_up: "GET",
+        url_up: `${receiver}/${box}/up/$CODE`,
+      },
+    },
+  });
+  expect(res.status).toBe(201);
+  return (await res.json<{ id: string }>()).id;
+}
 
 /** A check attached to `channels` (ids, comma-separated); its queue sends are captured, not forwarded. */
 export async function checkWith(p: TestProject, channels: string, name = "nightly") {

@@ -13,7 +13,7 @@ import {
   type EmailMessage,
 } from "../../src/alerts/transports/email";
 import type { AlertContext } from "../../src/alerts/types";
-import type { CheckSnapshot } from "../../src/checks/check-do";
+import type { CheckSnapshot } from "../../src/checks/model";
 import {
   decodeCharset,
   decodeEncodedWords,
@@ -47,6 +47,7 @@ function makeCtx(snapshot: Partial<CheckSnapshot> = {}, check: Record<string, un
       project_id: "p1",
       flip_id: "flip-1",
       flip_time: FLIP,
+      seq: 1,
       old_status: "up",
       new_status: "down",
       reason: "fail",

@@ -3,7 +3,7 @@ import { createExecutionContext, evictDurableObject, runInDurableObject, waitOnE
 import { env, exports } from "cloudflare:workers";
 import { verifyToken } from "../../src/alerts/email-links";
 import { createCheck, type NewCheckFields } from "../../src/checks/catalog";
-import type { CheckView } from "../../src/checks/check-do";
+import type { CheckView } from "../../src/checks/model";
 import { config } from "../../src/config";
 import worker from "../../src/index";
 
@@ -126,4 +126,21 @@ export async function fetchWithVars(vars: Record<string, string>, path: string, 
 /** Opens an email channel's verification link through the Worker, as the address's owner would. */
 export async function openVerifyLink(channelId: string, address: string): Promise<Response> {
   return call(`/integrations/${channelId}/verify/${await verifyToken(config(env).secretKey, channelId, address)}/`);
+}
+
+/** Sets (or with null clears) one of the object's scheduled items, then evicts it so it reloads. */
+export async function patchSchedule(id: string, item: string, due: number | null): Promise<void> {
+  const s = stub(id);
+  await runInDurableObject(s, (_instance, state) => {
+    if (due === null) state.storage.sql.exec("DELETE FROM schedule WHERE item = ?", item);
+    else state.storage.sql.exec("INSERT OR REPLACE INTO schedule (item, due) VALUES (?, ?)", item, due);
+  });
+  await evictDurableObject(s);
+}
+
+/** The object's scheduled items, item → due time. */
+export async function scheduled(id: string): Promise<Record<string, number>> {
+  return runInDurableObject(stub(id), (_i, state) =>
+    Object.fromEntries(state.storage.sql.exec("SELECT item, due FROM schedule").toArray().map((r) => [r.item as string, r.due as number])),
+  );
 }

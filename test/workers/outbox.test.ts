@@ -3,9 +3,9 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { removeCheck } from "../../src/checks/catalog";
-import type { CheckSnapshot } from "../../src/checks/check-do";
+import type { CheckSnapshot } from "../../src/checks/model";
 import { consume } from "./alert-helpers";
-import { call, makeCheck, outboxSize, pings, recordAlerts, stub } from "./helpers";
+import { call, makeCheck, outboxSize, patchState, pings, recordAlerts, stub } from "./helpers";
 
 async function storedFlip(flipId: string) {
   const row = await env.DB.prepare("SELECT * FROM alert_flips WHERE id = ?").bind(flipId).first<Record<string, unknown>>();
@@ -61,11 +61,12 @@ describe("outbox", () => {
     rec.failNext(2);
     await call(`/ping/${id}/fail`);
     await runDurableObjectAlarm(s);
-    // Two failed sends: the row is still there, nothing was delivered.
+    // A failed send: the row is still there, nothing was delivered.
     expect(await outboxSize(id)).toBe(1);
     expect(rec.sent).toEqual([]);
-    await runDurableObjectAlarm(s);
-    await runDurableObjectAlarm(s);
+    // The sweeper's poke hands over every row at once, whatever its backoff: one more failure, then success.
+    await s.poke();
+    expect(rec.sent).toEqual([]);
     await s.poke();
     expect(rec.sent).toHaveLength(1);
     expect(await outboxSize(id)).toBe(0);
@@ -73,18 +74,37 @@ describe("outbox", () => {
     expect(results).toHaveLength(1);
   });
 
+  it("waits for a failed hand-over's backoff before trying again", async () => {
+    const { id, stub: s } = await makeCheck();
+    const rec = await recordAlerts(id);
+    rec.failNext(1);
+    await call(`/ping/${id}/fail`);
+    await runDurableObjectAlarm(s);
+    // The first attempt failed; alarms before its backoff has passed do not try again.
+    for (let i = 0; i < 3; i++) await runDurableObjectAlarm(s);
+    expect(rec.sent).toEqual([]);
+    const attempts = await runInDurableObject(s, (_i, state) => state.storage.sql.exec("SELECT attempts, next_attempt FROM outbox").one());
+    expect(attempts.attempts).toBe(1);
+    expect(attempts.next_attempt as number).toBeGreaterThan(Date.now());
+    await runInDurableObject(s, (_i, state) => {
+      state.storage.sql.exec("UPDATE outbox SET next_attempt = ?", Date.now() - 1);
+    });
+    await runDurableObjectAlarm(s);
+    expect(rec.sent).toHaveLength(1);
+  });
+
   it("records the down duration in recovery alerts", async () => {
     const { id, stub: s } = await makeCheck();
     const rec = await recordAlerts(id);
     await call(`/ping/${id}/fail`);
     await runDurableObjectAlarm(s);
-    await runInDurableObject(s, (_i, state) => {
-      state.storage.sql.exec("UPDATE flips SET created = created - 600000");
-    });
+    expect(rec.sent).toHaveLength(1);
+    await patchState(id, { down_since: Date.now() - 600_000 });
+    const again = await recordAlerts(id);
     await call(`/ping/${id}`);
     await runDurableObjectAlarm(s);
-    expect(rec.sent).toHaveLength(2);
-    const up = await storedFlip(rec.sent[1]!.flip_id);
+    expect(again.sent).toHaveLength(1);
+    const up = await storedFlip(again.sent[0]!.flip_id);
     expect(up!.snapshot.new_status).toBe("up");
     expect(up!.snapshot.down_duration).toBeGreaterThanOrEqual(600_000);
     expect(up!.snapshot.down_duration).toBeLessThan(660_000);

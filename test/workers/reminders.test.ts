@@ -2,7 +2,8 @@
 // the same outbox and queue with their own ids, stopping when the check recovers or is paused.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { ADMIN, call, makeCheck, patchState, recordAlerts, stub, type TestProject } from "./helpers";
+import { env } from "cloudflare:workers";
+import { ADMIN, call, makeCheck, patchSchedule, patchState, recordAlerts, scheduled, stub, type TestProject } from "./helpers";
 
 const HOUR = 3_600_000;
 
@@ -16,16 +17,14 @@ async function downSince(ago: number, nag: number) {
   await call(`/ping/${c.id}/fail`);
   await runDurableObjectAlarm(stub(c.id));
   const since = Date.now() - ago;
-  await runInDurableObject(stub(c.id), (_i, state) => {
-    state.storage.sql.exec("UPDATE flips SET created = ? WHERE new_status = 'down'", since);
-  });
-  await patchState(c.id, { nag_due: Date.now() - 1 });
+  await patchState(c.id, { down_since: since });
+  await patchSchedule(c.id, "reminder", Date.now() - 1);
   const rec = await recordAlerts(c.id, false);
   return { ...c, since, rec };
 }
 
-const nagState = (id: string) =>
-  runInDurableObject(stub(id), (_i, state) => state.storage.sql.exec("SELECT nag_due, nag_count FROM state").one());
+const reminderState = (id: string) =>
+  runInDurableObject(stub(id), (_i, state) => state.storage.sql.exec("SELECT down_since, last_reminder FROM state").one());
 
 describe("PATCH /admin/v1/projects/<id>", () => {
   it("sets the reminder period to off, hourly or daily", async () => {
@@ -48,22 +47,59 @@ describe("PATCH /admin/v1/projects/<id>", () => {
 
 describe("reminders", () => {
   it("sends an hourly reminder for a check down for over an hour, with its own id", async () => {
-    const { id, rec, since } = await downSince(HOUR + 60_000, 3600);
+    const { id, rec } = await downSince(HOUR + 60_000, 3600);
+    const before = Date.now();
     await runDurableObjectAlarm(stub(id));
     expect(rec.sent).toHaveLength(1);
     const flipIds = (await stub(id).flips())!.map((f) => f.id);
     expect(flipIds).not.toContain(rec.sent[0]!.flip_id);
-    expect(await nagState(id)).toEqual({ nag_due: since + 2 * HOUR, nag_count: 1 });
+    const { last_reminder } = await reminderState(id);
+    expect(last_reminder as number).toBeGreaterThanOrEqual(before);
+    expect((await scheduled(id)).reminder).toBe((last_reminder as number) + HOUR);
     // Not again before the next period.
     await runDurableObjectAlarm(stub(id));
     expect(rec.sent).toHaveLength(1);
+  });
+
+  it("turned on for a check down for 30 days: one reminder, then one per period — never a catch-up storm", async () => {
+    const { id, rec } = await downSince(30 * 24 * HOUR, 3600);
+    for (let i = 0; i < 5; i++) await runDurableObjectAlarm(stub(id));
+    expect(rec.sent).toHaveLength(1);
+    const due = (await scheduled(id)).reminder!;
+    expect(due).toBeGreaterThan(Date.now() + HOUR - 60_000);
+  });
+
+  it("sends the next reminder a period after the last one, and each has its own id", async () => {
+    const { id, rec } = await downSince(3 * HOUR, 3600);
+    await runDurableObjectAlarm(stub(id));
+    expect(rec.sent).toHaveLength(1);
+    // An hour passes.
+    await patchState(id, { last_reminder: Date.now() - HOUR - 1000 });
+    await patchSchedule(id, "reminder", Date.now() - 1);
+    const rec2 = await recordAlerts(id, false);
+    await runDurableObjectAlarm(stub(id));
+    expect(rec2.sent).toHaveLength(1);
+    expect(rec2.sent[0]!.flip_id).not.toBe(rec.sent[0]!.flip_id);
+  });
+
+  it("counts the downtime from the stored down-since time even after the down flip was pruned", async () => {
+    const { id, rec, since } = await downSince(100 * 24 * HOUR, 86400);
+    await runInDurableObject(stub(id), (_i, state) => {
+      state.storage.sql.exec("DELETE FROM flips");
+    });
+    for (let i = 0; i < 3; i++) await runDurableObjectAlarm(stub(id));
+    expect(rec.sent).toHaveLength(1);
+    const row = await env.DB.prepare("SELECT snapshot FROM alert_flips WHERE id = ?").bind(rec.sent[0]!.flip_id).first<{ snapshot: string }>();
+    const downFor = JSON.parse(row!.snapshot).down_duration as number;
+    expect(downFor).toBeGreaterThanOrEqual(Date.now() - since - 60_000);
+    expect(downFor).toBeLessThanOrEqual(Date.now() - since);
   });
 
   it("waits a full day for daily reminders", async () => {
     const { id, rec, since } = await downSince(2 * HOUR, 86400);
     await runDurableObjectAlarm(stub(id));
     expect(rec.sent).toEqual([]);
-    expect(await nagState(id)).toEqual({ nag_due: since + 24 * HOUR, nag_count: 0 });
+    expect((await scheduled(id)).reminder).toBe(since + 24 * HOUR);
   });
 
   it("sends nothing when reminders are off, and looks again in an hour", async () => {
@@ -71,7 +107,7 @@ describe("reminders", () => {
     const before = Date.now();
     await runDurableObjectAlarm(stub(id));
     expect(rec.sent).toEqual([]);
-    expect((await nagState(id)).nag_due).toBeGreaterThanOrEqual(before + HOUR);
+    expect((await scheduled(id)).reminder).toBeGreaterThanOrEqual(before + HOUR);
   });
 
   it("stops when the check recovers", async () => {
@@ -81,7 +117,8 @@ describe("reminders", () => {
     // Only the recovery alert itself: every message sent is a real flip, none a reminder.
     const flipIds = new Set((await stub(id).flips())!.map((f) => f.id));
     expect(rec.sent.map((m) => flipIds.has(m.flip_id))).toEqual([true]);
-    expect((await nagState(id)).nag_due).toBeNull();
+    expect((await scheduled(id)).reminder).toBeUndefined();
+    expect((await reminderState(id)).down_since).toBeNull();
   });
 
   it("stops when the check is paused", async () => {
@@ -89,6 +126,6 @@ describe("reminders", () => {
     await stub(id).pause();
     await runDurableObjectAlarm(stub(id));
     expect(rec.sent).toEqual([]);
-    expect((await nagState(id)).nag_due).toBeNull();
+    expect((await scheduled(id)).reminder).toBeUndefined();
   });
 });

@@ -50,11 +50,12 @@ describe("sweeper", () => {
     const past = Date.now() - 2 * DAY;
     // Simulate an object whose alarm was lost while it sat overdue.
     await runInDurableObject(stub(id), async (_i, state) => {
-      state.storage.sql.exec("UPDATE state SET last_ping = ?, mirror_due = NULL WHERE id = 1", past);
+      state.storage.sql.exec("UPDATE state SET last_ping = ? WHERE id = 1", past);
+      state.storage.sql.exec("DELETE FROM schedule WHERE item = 'mirror'");
       await state.storage.deleteAlarm();
     });
     await evictDurableObject(stub(id));
-    await env.DB.prepare("UPDATE checks SET last_ping = ?, alert_after = ? WHERE id = ?").bind(past, past + 25 * 3600_000, id).run();
+    await env.DB.prepare("UPDATE checks SET last_ping = ?, alert_after = ?2, next_alarm = ?2 WHERE id = ?3").bind(past, past + 25 * 3600_000, id).run();
     const report = await sweep(env, Date.now());
     expect(report.poked).toBeGreaterThanOrEqual(1);
     expect(await summaryRow(id)).toMatchObject({ status: "down" });
@@ -65,7 +66,7 @@ describe("sweeper", () => {
     const { id } = await makeCheck();
     await call(`/ping/${id}`);
     const recent = Date.now() - 30_000;
-    await env.DB.prepare("UPDATE checks SET alert_after = ? WHERE id = ?").bind(recent, id).run();
+    await env.DB.prepare("UPDATE checks SET alert_after = ?1, next_alarm = ?1 WHERE id = ?2").bind(recent, id).run();
     await sweep(env, Date.now());
     // Not poked: a poke would have re-mirrored the real deadline.
     expect((await summaryRow(id))!.alert_after).toBe(recent);
@@ -74,7 +75,7 @@ describe("sweeper", () => {
   it("corrects a stale summary deadline without a flip", async () => {
     const { id } = await makeCheck();
     await call(`/ping/${id}`);
-    await env.DB.prepare("UPDATE checks SET alert_after = ? WHERE id = ?").bind(Date.now() - 10 * MIN, id).run();
+    await env.DB.prepare("UPDATE checks SET alert_after = ?1, next_alarm = ?1 WHERE id = ?2").bind(Date.now() - 10 * MIN, id).run();
     await sweep(env, Date.now());
     const v = await view(id);
     expect(await summaryRow(id)).toMatchObject({ status: "up", alert_after: v.alert_after });

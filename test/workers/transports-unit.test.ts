@@ -1,7 +1,7 @@
 // Transport payload builders: each request compared with the target service's documented format.
 import { describe, expect, it } from "vitest";
 import { uniqueKeyFor } from "../../src/checks/catalog";
-import type { CheckSnapshot } from "../../src/checks/check-do";
+import type { CheckSnapshot } from "../../src/checks/model";
 import { gotify } from "../../src/alerts/transports/gotify";
 import { googlechat } from "../../src/alerts/transports/googlechat";
 import { htmlLineBreaks, matrix } from "../../src/alerts/transports/matrix";
@@ -74,6 +74,7 @@ function makeCtx(o: Overrides = {}): AlertContext {
     project_id: "p1",
     flip_id: "flip-1",
     flip_time: FLIP,
+    seq: 1,
     old_status: "up",
     new_status: "down",
     reason: "timeout",

@@ -5,7 +5,7 @@ import { isPrivateHost } from "../../src/alerts/private-address";
 import { render } from "../../src/alerts/templating";
 import { webhook } from "../../src/alerts/transports/webhook";
 import type { AlertContext, ChannelValue } from "../../src/alerts/types";
-import type { CheckSnapshot } from "../../src/checks/check-do";
+import type { CheckSnapshot } from "../../src/checks/model";
 
 const UUID = "5a6e4b2c-1d3f-4e8a-9b7c-0d1e2f3a4b5c";
 const FLIP = Date.UTC(2024, 0, 2, 3, 4, 5, 678); // $NOW drops the milliseconds
@@ -29,6 +29,7 @@ function ctx(check: Record<string, unknown> = {}, snap: Partial<CheckSnapshot> =
       project_id: "p1",
       flip_id: "f1",
       flip_time: FLIP,
+      seq: 1,
       old_status: "up",
       new_status: "down",
       reason: "timeout",

@@ -65,6 +65,8 @@ export function reasonClause(reason: string): string | null {
   if (reason === "timeout") return "success signal did not arrive on time, grace time passed";
   if (reason === "fail") return "received a failure signal";
   if (reason === "reminder") return "it is still down (a reminder)";
+  if (reason === "flapping") return "it is flapping (changing status many times an hour); its alerts are held until it has been stable for an hour";
+  if (reason === "flap_end") return "it has stopped flapping (stable for an hour); this is its status now";
   return null;
 }
 
