@@ -32,7 +32,7 @@ export async function readJson(req: Request, maxBytes = 1_048_576): Promise<unkn
   }
   try {
     // fatal: bytes that are not UTF-8 are refused, not stored as U+FFFD (Healthchecks answers 400 too).
-    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
     if (text.trim() === "") return {};
     return JSON.parse(text);
   } catch {
