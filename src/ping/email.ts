@@ -9,7 +9,7 @@
 import { sha256Hex } from "../auth/keys";
 import { findBySlug, pingCheck } from "../checks/catalog";
 import type { PingInput, PingResult } from "../checks/check-do";
-import { config, MAX_STORED_BODY } from "../config";
+import { config, isLocalRun, MAX_STORED_BODY, secretKeyMissing } from "../config";
 import { parseEmail } from "./mime";
 
 export type EmailRecipient = { kind: "uuid"; uuid: string } | { kind: "slug"; pingKey: string; slug: string };
@@ -101,6 +101,12 @@ async function deliver(message: InboundEmail, env: Env): Promise<string | null> 
 
 /** The Worker's email() handler: records the message as a ping or rejects it. Never throws. */
 export async function handleEmail(message: InboundEmail, env: Env): Promise<void> {
+  if (secretKeyMissing(env) && !isLocalRun(env)) {
+    // A public deployment without SECRET_KEY serves nothing (as its fetch handler); tell the sender.
+    console.error("email ping rejected: SECRET_KEY is not set");
+    message.setReject("SECRET_KEY is not set on this server");
+    return;
+  }
   try {
     const reason = await deliver(message, env);
     if (reason !== null) message.setReject(reason);
