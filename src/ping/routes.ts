@@ -6,6 +6,7 @@ import type { PingInput, PingResult } from "../checks/check-do";
 import { config, HARD_BODY_CAP, MAX_STORED_BODY, type Config } from "../config";
 import type { AppEnv } from "../http/app-env";
 import { BodyTooLarge, readLimitedBody } from "../http/body";
+import { pingKnownCheck } from "./unknown-checks";
 import type { UrlAction } from "./classify";
 import { pingScheme, remoteAddress, userAgent } from "./client-info";
 import { neverCacheHeaders, UUID_PATTERN } from "../http/common";
@@ -94,7 +95,7 @@ async function handlePing(c: Context<AppEnv>): Promise<Response> {
     throw err;
   }
   if (route.kind === "uuid") {
-    return respond(await pingCheck(c.env, route.uuid, input, url.origin), conf, false, false);
+    return respond(await pingKnownCheck(c.env, route.uuid, input, url.origin), conf, false, false);
   }
 
   if (route.slug !== route.slug.toLowerCase()) return text("invalid url format", 400);

@@ -119,7 +119,7 @@ export async function alarmAt(id: string): Promise<number | null> {
  * The Worker's own fetch handler with some vars overridden (the DO keeps the real env). `path` may
  * be a whole URL, to reach the Worker under another host than localhost.
  */
-export async function fetchWithVars(vars: Record<string, string>, path: string, init: RequestInit = {}): Promise<Response> {
+export async function fetchWithVars(vars: Record<string, string> | Partial<Env>, path: string, init: RequestInit = {}): Promise<Response> {
   const ctx = createExecutionContext();
   const url = /^https?:/.test(path) ? path : `http://localhost${path}`;
   const res = await worker.fetch(new Request(url, init), { ...env, ...vars } as Env, ctx);
