@@ -12,7 +12,7 @@
 //   private or loopback address (e.g. "127.0.0.1.nip.io"). On Cloudflare's network such a request
 //   cannot reach a private network anyway; under a local runtime (wrangler dev, workerd) it can,
 //   so self-hosters who need a hard guarantee must filter at the network level.
-// Redirect targets are not seen by this check either when fetch follows redirects itself.
+// http.ts follows redirects by hand, so every redirect target is judged by this rule too.
 
 /** Private, loopback, link-local, shared (CGNAT), benchmarking, multicast and reserved IPv4 ranges. */
 const V4_PRIVATE: [base: number, bits: number][] = [
