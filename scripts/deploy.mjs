@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// `npm run deploy`: build the UI, apply the D1 migrations to the remote database,
-// then deploy the Worker. Stops at the first failing step with that step's exit code.
+// `npm run deploy`: check that SECRET_KEY is set, build the UI, apply the D1 migrations to the
+// remote database, then deploy the Worker. Stops at the first failing step with that step's exit code.
 //
 // Needs Cloudflare credentials (`wrangler login`, or CLOUDFLARE_API_TOKEN and
 // CLOUDFLARE_ACCOUNT_ID), the real database_id in wrangler.toml, and the secrets
@@ -10,6 +10,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { secretKeyProblem } from "./deploy-checks.mjs";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const CONFIG = "wrangler.toml";
@@ -21,6 +22,18 @@ function localBin(pkg, bin = pkg) {
   const manifest = JSON.parse(readFileSync(path.join(dir, "package.json"), "utf8"));
   const rel = typeof manifest.bin === "string" ? manifest.bin : manifest.bin[bin];
   return path.join(dir, rel);
+}
+
+console.log("[deploy] check that SECRET_KEY is set");
+const listed = spawnSync(process.execPath, [localBin("wrangler"), "secret", "list", "--format", "json", "-c", CONFIG], {
+  cwd: ROOT,
+  encoding: "utf8",
+  stdio: ["ignore", "pipe", "pipe"],
+});
+const problem = secretKeyProblem({ status: listed.error ? 1 : listed.status, stdout: listed.stdout ?? "", stderr: listed.stderr || listed.error?.message || "" });
+if (problem !== null) {
+  console.error(`[deploy] refusing to deploy: ${problem}`);
+  process.exit(1);
 }
 
 const steps = [

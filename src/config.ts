@@ -2,6 +2,51 @@
 
 const INSECURE_SECRET_KEY = "edgechecks-insecure-local-secret-key";
 let warnedAboutSecret = false;
+// Used instead of the public constant where a deployment is public: links signed with it cannot be
+// forged (nobody knows it) nor checked later (it dies with the isolate) — the fetch handler answers
+// 503 there anyway, so nothing signed with it can be presented back.
+let isolateSecret: string | null = null;
+
+/** The loopback names `wrangler dev` serves under: 127.0.0.0/8, ::1, localhost. */
+export function isLoopbackHostname(hostname: string): boolean {
+  const h = hostname.toLowerCase().replace(/^\[|\]$/g, "");
+  return h === "localhost" || h.endsWith(".localhost") || h === "::1" || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+export function secretKeyMissing(env: Env): boolean {
+  return (env.SECRET_KEY ?? "") === "";
+}
+
+/**
+ * Whether this is a local run. With a request: its URL's host (the name the Worker was reached
+ * under, not a client header). Without one (queue, email, cron): SITE_ROOT, where an empty one
+ * counts as local — a public deployment without SITE_ROOT cannot be told apart, but its fetch
+ * handler refuses every request, so nothing signed there can be used.
+ */
+export function isLocalRun(env: Env, origin = ""): boolean {
+  const base = origin || env.SITE_ROOT || "";
+  if (base === "") return true;
+  try {
+    return isLoopbackHostname(new URL(base).hostname);
+  } catch {
+    return false;
+  }
+}
+
+function fallbackSecret(env: Env, origin: string): string {
+  if (isLocalRun(env, origin)) {
+    if (!warnedAboutSecret) {
+      console.warn("SECRET_KEY is not set: using an insecure built-in key for this local run. Set it with `wrangler secret put SECRET_KEY`.");
+      warnedAboutSecret = true;
+    }
+    return INSECURE_SECRET_KEY;
+  }
+  if (isolateSecret === null) {
+    console.error("SECRET_KEY is not set on a public deployment: every request but /api/v3/status/ is refused. Set it with `wrangler secret put SECRET_KEY`.");
+    isolateSecret = [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, "0")).join("");
+  }
+  return isolateSecret;
+}
 
 function intVar(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value.trim() === "") return fallback;
@@ -36,14 +81,7 @@ export function config(env: Env, origin = ""): Config {
   const pingBodyLimit =
     rawLimit === "none" ? null : Math.min(intVar(env.PING_BODY_LIMIT, 10_000, "PING_BODY_LIMIT"), MAX_STORED_BODY);
   const siteRoot = (env.SITE_ROOT || origin).replace(/\/+$/, "");
-  let secretKey = env.SECRET_KEY ?? "";
-  if (secretKey === "") {
-    if (!warnedAboutSecret) {
-      console.warn("SECRET_KEY is not set: using an insecure built-in key. Set it with `wrangler secret put SECRET_KEY`.");
-      warnedAboutSecret = true;
-    }
-    secretKey = INSECURE_SECRET_KEY;
-  }
+  const secretKey = secretKeyMissing(env) ? fallbackSecret(env, origin) : env.SECRET_KEY!;
   return {
     pingBodyLimit,
     pingRateLimit: intVar(env.PING_RATE_LIMIT, 2000, "PING_RATE_LIMIT"),

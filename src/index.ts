@@ -8,8 +8,10 @@ import { managementApi } from "./api/routes";
 import { schedulePreview } from "./api/schedule-preview";
 import { badgeRoutes } from "./badges/routes";
 import { sweep } from "./checks/sweeper";
+import { isLocalRun, secretKeyMissing } from "./config";
 import type { AppEnv } from "./http/app-env";
 import { errorResponse } from "./http/errors";
+import { requireSecretKey } from "./http/secret-guard";
 import { metricsRoutes } from "./metrics/routes";
 import { handleEmail } from "./ping/email";
 import { pingRoutes } from "./ping/routes";
@@ -17,6 +19,8 @@ import { pingRoutes } from "./ping/routes";
 export { CheckDO } from "./checks/check-do";
 
 const app = new Hono<AppEnv>();
+// First: nothing else may run with the public fallback key on a public host.
+app.use("*", requireSecretKey);
 app.onError((err, c) => errorResponse(c, err));
 app.notFound((c) => c.json({ error: "not found" }, 404));
 app.route("/", pingRoutes);
@@ -31,6 +35,9 @@ for (const version of ["v1", "v2", "v3"]) app.route(`/api/${version}`, managemen
 export default {
   fetch: app.fetch,
   async queue(batch: MessageBatch<AlertMessage>, env: Env): Promise<void> {
+    // Alerts still go out (dropping them would hurt more); their signed links use a per-isolate
+    // key instead of the public one (see config.ts), and cannot be opened while fetch answers 503.
+    if (secretKeyMissing(env) && !isLocalRun(env)) console.error("SECRET_KEY is not set: links in these alerts will not work.");
     if (batch.queue.endsWith("-dlq")) await consumeDeadLetters(batch, env);
     else await consumeAlerts(batch, env);
   },

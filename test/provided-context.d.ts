@@ -2,6 +2,8 @@
 declare module "vitest" {
   export interface ProvidedContext {
     receiverPort: number;
+    /** A loopback port nothing listens on. */
+    closedPort: number;
     /** SMTP servers (0: not started, no test certificate). */
     smtpPort: number;
     smtpLoginPort: number;

@@ -1,6 +1,7 @@
 // Sends one OutgoingRequest as Healthchecks' HTTP transports do: 30 s per attempt, success only on
 // 200/201/202/204, private addresses refused unless INTEGRATIONS_ALLOW_PRIVATE_IPS.
 import { isPrivateHost } from "./private-address";
+import { nextHop, REDIRECT_STATUSES, type Hop } from "./redirects";
 import type { OutgoingRequest } from "./types";
 
 const TIMEOUT_MS = 30_000;
@@ -17,9 +18,16 @@ export interface SendResult {
 
 const MAX_REDIRECTS = 3;
 
-function refused(url: URL, allowPrivate: boolean): SendResult | null {
+export interface SendOptions {
+  /** Per attempt, redirects included; tests shorten it instead of waiting 30 s. */
+  timeoutMs?: number;
+  /** The private-address rule; tests let a loopback receiver stand in for a public server. */
+  isPrivate?: (hostname: string) => boolean;
+}
+
+function refused(url: URL, allowPrivate: boolean, isPrivate: (hostname: string) => boolean): SendResult | null {
   if (url.protocol !== "http:" && url.protocol !== "https:") return { ok: false, error: "Invalid URL", permanent: true, status: null };
-  if (!allowPrivate && isPrivateHost(url.hostname)) {
+  if (!allowPrivate && isPrivate(url.hostname)) {
     return { ok: false, error: "Connections to private IP addresses are not allowed", permanent: true, status: null };
   }
   return null;
@@ -40,9 +48,14 @@ export function badHeader(headers: Record<string, string>): string | null {
   return null;
 }
 
-export async function sendRequest(req: OutgoingRequest, idempotencyKey: string, allowPrivate: boolean): Promise<SendResult> {
+export async function sendRequest(
+  req: OutgoingRequest,
+  idempotencyKey: string,
+  allowPrivate: boolean,
+  options: SendOptions = {},
+): Promise<SendResult> {
   if (req.first !== undefined) {
-    const before = await sendRequest(req.first, idempotencyKey, allowPrivate);
+    const before = await sendRequest(req.first, idempotencyKey, allowPrivate, options);
     if (!before.ok) return before;
   }
   let url: URL;
@@ -60,24 +73,22 @@ export async function sendRequest(req: OutgoingRequest, idempotencyKey: string, 
     return { ok: false, error: `Headers refused by the runtime: ${err instanceof Error ? err.message : String(err)}`, permanent: true, status: null };
   }
   if (!headers.has("Idempotency-Key")) headers.set("Idempotency-Key", idempotencyKey);
-  const signal = AbortSignal.timeout(TIMEOUT_MS);
+  const signal = AbortSignal.timeout(options.timeoutMs ?? TIMEOUT_MS);
+  let hop: Hop = { url, method: req.method, headers, body: req.method === "GET" ? undefined : req.body };
   try {
-    // Redirects are followed by hand so that every hop passes the private-address rule.
-    for (let hop = 0; ; hop++) {
-      const stop = refused(url, allowPrivate);
+    // Redirects are followed by hand so that every hop passes the private-address rule and loses
+    // its credentials when it leaves their origin (see redirects.ts).
+    for (let n = 0; ; n++) {
+      const stop = refused(hop.url, allowPrivate, options.isPrivate ?? isPrivateHost);
       if (stop !== null) return stop;
-      const res = await fetch(url, {
-        method: req.method,
-        headers,
-        body: req.method === "GET" ? undefined : req.body,
-        redirect: "manual",
-        signal,
-      });
+      const res = await fetch(hop.url, { method: hop.method, headers: hop.headers, body: hop.body, redirect: "manual", signal });
       await res.body?.cancel();
       const location = res.headers.get("Location");
-      if (res.status >= 300 && res.status < 400 && location !== null) {
-        if (hop >= MAX_REDIRECTS) return { ok: false, error: "Too many redirects", permanent: false, status: res.status };
-        url = new URL(location, url);
+      if (REDIRECT_STATUSES.has(res.status) && location !== null) {
+        if (n >= MAX_REDIRECTS) return { ok: false, error: "Too many redirects", permanent: false, status: res.status };
+        const next = nextHop(hop, res.status, location);
+        if (next === null) return { ok: false, error: "Invalid URL", permanent: false, status: res.status };
+        hop = next;
         continue;
       }
       if (OK.has(res.status)) return { ok: true, error: "", permanent: false, status: res.status };

@@ -5,13 +5,14 @@
 // do that: fetch() resolves names itself and never reports the address it connected to, and
 // Workers have no DNS API to resolve a name beforehand. So here:
 // - IP literals (any spelling the URL parser accepts: "127.1", "0x7f000001", "[::ffff:7f00:1]", …)
-//   are judged by their address;
+//   are judged by their address, after the URL parser has normalised them as fetch() will; IPv6
+//   forms that carry an IPv4 address (mapped, compatible, NAT64, 6to4, Teredo) by that address;
 // - names are judged by the literal only: "localhost" and "*.localhost" (which always mean the
 //   loopback) are private, every other name is allowed, even one whose DNS records point at a
 //   private or loopback address (e.g. "127.0.0.1.nip.io"). On Cloudflare's network such a request
 //   cannot reach a private network anyway; under a local runtime (wrangler dev, workerd) it can,
 //   so self-hosters who need a hard guarantee must filter at the network level.
-// Redirect targets are not seen by this check either when fetch follows redirects itself.
+// http.ts follows redirects by hand, so every redirect target is judged by this rule too.
 
 /** Private, loopback, link-local, shared (CGNAT), benchmarking, multicast and reserved IPv4 ranges. */
 const V4_PRIVATE: [base: number, bits: number][] = [
@@ -21,6 +22,7 @@ const V4_PRIVATE: [base: number, bits: number][] = [
   [0x7f000000, 8], // 127.0.0.0/8 loopback
   [0xa9fe0000, 16], // 169.254.0.0/16 link-local
   [0xac100000, 12], // 172.16.0.0/12
+  [0xc0000000, 24], // 192.0.0.0/24 IETF protocol assignments (NAT64 discovery, DS-Lite, …)
   [0xc0a80000, 16], // 192.168.0.0/16
   [0xc6120000, 15], // 198.18.0.0/15 benchmarking
   [0xe0000000, 3], // 224.0.0.0/4 multicast + 240.0.0.0/4 reserved + broadcast: 224.0.0.0 and above
@@ -62,15 +64,33 @@ function parseV6(s: string): number[] | null {
   return [...head.map((g) => parseInt(g, 16)), ...zeros, ...rest.map((g) => parseInt(g, 16)), ...tail];
 }
 
+/**
+ * The IPv4 address an IPv6 address carries and that a host on the path may connect to in its place,
+ * or null: IPv4-mapped ::ffff:0:0/96, IPv4-translated ::ffff:0:0:0/96, IPv4-compatible ::/96,
+ * NAT64 64:ff9b::/96, 6to4 2002::/16 (bits 16-47) and Teredo 2001::/32 (client, bit-inverted).
+ */
+function embeddedV4(g: number[]): number | null {
+  const low = g[6]! * 0x10000 + g[7]!;
+  const zero = (from: number, to: number) => g.slice(from, to).every((x) => x === 0);
+  if (zero(0, 5) && g[5] === 0xffff) return low;
+  if (zero(0, 4) && g[4] === 0xffff && g[5] === 0) return low;
+  if (zero(0, 6)) return low;
+  if (g[0] === 0x64 && g[1] === 0xff9b && zero(2, 6)) return low;
+  if (g[0] === 0x2002) return g[1]! * 0x10000 + g[2]!;
+  if (g[0] === 0x2001 && g[1] === 0) return (low ^ 0xffffffff) >>> 0;
+  return null;
+}
+
 function v6Private(g: number[]): boolean {
   const first = g[0]!;
   if (g.slice(0, 7).every((x) => x === 0) && g[7]! <= 1) return true; // :: and ::1
   if ((first & 0xfe00) === 0xfc00) return true; // fc00::/7 unique local
   if ((first & 0xffc0) === 0xfe80) return true; // fe80::/10 link-local
+  if ((first & 0xffc0) === 0xfec0) return true; // fec0::/10 site-local (deprecated, still routed by some stacks)
   if ((first & 0xff00) === 0xff00) return true; // ff00::/8 multicast (like 224.0.0.0/4)
-  // ::ffff:a.b.c.d, IPv4-mapped: judged as the IPv4 address.
-  if (g.slice(0, 5).every((x) => x === 0) && g[5] === 0xffff) return v4Private(g[6]! * 0x10000 + g[7]!);
-  return false;
+  if (first === 0x64 && g[1] === 0xff9b && g[2] === 1) return true; // 64:ff9b:1::/48 local-use NAT64
+  const v4 = embeddedV4(g);
+  return v4 !== null && v4Private(v4);
 }
 
 /** Canonical hostname as the URL parser spells it ("127.1" → "127.0.0.1"), or the input lowercased. */

@@ -2,6 +2,7 @@
 // INSERT in D1: concurrent creates with the same unique fields yield one check.
 import { newRow, configureFromRow, type CheckRow } from "../checks/catalog";
 import { config } from "../config";
+import { forgetUnknown } from "../ping/unknown-checks";
 import { applySpec } from "./apply-spec";
 import type { CheckSpec } from "./check-spec";
 import type { UNIQUE_FIELDS } from "./check-spec";
@@ -39,6 +40,8 @@ export async function createOrMatch(
       );
     }
     await configureFromRow(env, row, channelIds, origin);
+    // Its creator may ping it at once: this isolate must not answer from a stale "unknown".
+    forgetUnknown(row.id);
     return { kind: "created", row };
   }
   if (matchOn.length > 0) {

@@ -30,9 +30,10 @@ export async function readJson(req: Request, maxBytes = 1_048_576): Promise<unkn
     if (err instanceof BodyTooLarge) throw new HttpError(413, "request body too large");
     throw err;
   }
-  const text = new TextDecoder().decode(bytes);
-  if (text.trim() === "") return {};
   try {
+    // fatal: bytes that are not UTF-8 are refused, not stored as U+FFFD (Healthchecks answers 400 too).
+    const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    if (text.trim() === "") return {};
     return JSON.parse(text);
   } catch {
     throw new HttpError(400, "could not parse request body");

@@ -43,6 +43,7 @@ const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const flag = (b: boolean): number => (b ? 1 : 0);
 
+// HELP texts are Healthchecks' own, word for word: dashboards and alert rules may match on them.
 function family(name: string, help: string, samples: string[]): string {
   return `# HELP ${name} ${help}\n# TYPE ${name} gauge\n${samples.map((s) => `${s}\n`).join("")}`;
 }
@@ -62,17 +63,17 @@ export function renderMetrics(input: readonly MetricsCheck[]): string {
   const down = list.filter((c) => c.status === "down").length;
 
   return [
-    family("hc_check_up", "Whether the check is up: 0 when it is down, 1 otherwise (up, late, new or paused).",
+    family("hc_check_up", "Whether the check is currently up (1 for yes, 0 for no).",
       perCheck("hc_check_up", (c) => c.status !== "down")),
-    family("hc_check_started", "Whether the check has received a start signal not yet followed by a completion (1 or 0).",
+    family("hc_check_started", "Whether the check is currently started (1 for yes, 0 for no).",
       perCheck("hc_check_started", (c) => c.started)),
-    family("hc_check_grace", "Whether the check is late and within its grace time (1 or 0).",
+    family("hc_check_grace", "Whether the check is currently in the grace period (1 for yes, 0 for no).",
       perCheck("hc_check_grace", (c) => c.status === "grace")),
-    family("hc_check_paused", "Whether monitoring of the check is paused (1 or 0).",
+    family("hc_check_paused", "Whether the check is currently paused (1 for yes, 0 for no).",
       perCheck("hc_check_paused", (c) => c.status === "paused")),
-    family("hc_tag_up", "Whether every check with this tag is up: 0 when any of them is down, else 1.",
+    family("hc_tag_up", "Whether all checks with this tag are up (1 for yes, 0 for no).",
       tags.map((t) => `hc_tag_up{tag="${escapeLabel(t)}"} ${flag(tagUp.get(t)!)}`)),
-    family("hc_checks_total", "Number of checks in the project.", [`hc_checks_total ${list.length}`]),
-    family("hc_checks_down_total", "Number of checks in the project that are down.", [`hc_checks_down_total ${down}`]),
+    family("hc_checks_total", "The total number of checks.", [`hc_checks_total ${list.length}`]),
+    family("hc_checks_down_total", "The number of checks currently down.", [`hc_checks_down_total ${down}`]),
   ].join("\n");
 }

@@ -5,12 +5,14 @@
 // - remote_addr is null: Email Workers are not told the connecting peer's IP address.
 // - The stored body is the raw message capped at MAX_STORED_BODY bytes (Healthchecks keeps all of
 //   it; a Durable Object SQLite row holds at most 2 MB). The filters see the same capped message.
-// - Unknown recipients are rejected with a permanent SMTP error through setReject (as smtpd's 550).
+// - Unknown recipients are rejected with a permanent SMTP error through setReject (as smtpd's 550),
+//   before the message is read: the lookup comes first, the parse only for a known check.
 import { sha256Hex } from "../auth/keys";
-import { findBySlug, pingCheck } from "../checks/catalog";
+import { findBySlug } from "../checks/catalog";
 import type { PingInput, PingResult } from "../checks/model";
-import { config, MAX_STORED_BODY } from "../config";
+import { config, isLocalRun, MAX_STORED_BODY, secretKeyMissing } from "../config";
 import { parseEmail } from "./mime";
+import { checkExists, pingKnownCheck } from "./unknown-checks";
 
 export type EmailRecipient = { kind: "uuid"; uuid: string } | { kind: "slug"; pingKey: string; slug: string };
 
@@ -61,6 +63,7 @@ export async function readCapped(stream: ReadableStream<Uint8Array>, cap: number
   return out;
 }
 
+/** Reads and parses the message: only once its recipient is known to be a check. */
 async function emailPingInput(message: InboundEmail, rateLimit: number): Promise<PingInput> {
   const body = await readCapped(message.raw, MAX_STORED_BODY);
   const parsed = parseEmail(body);
@@ -85,22 +88,31 @@ async function deliver(message: InboundEmail, env: Env): Promise<string | null> 
   const recipient = parseRecipient(message.to, conf.pingEmailDomain);
   if (recipient === null) return "unknown recipient";
 
-  let result: PingResult;
+  // The recipient is looked up before the (up to 1 MiB) message is read: mail to an unknown
+  // address costs one lookup, not a parse.
+  let id: string;
   if (recipient.kind === "uuid") {
-    result = await pingCheck(env, recipient.uuid, await emailPingInput(message, conf.pingRateLimit), conf.siteRoot);
+    if (!(await checkExists(env, recipient.uuid))) return "unknown recipient";
+    id = recipient.uuid;
   } else {
     const matches = await findBySlug(env, await sha256Hex(recipient.pingKey), recipient.slug);
     if (matches.length > 1) return "ambiguous slug";
-    const id = matches[0];
-    if (id === undefined) return "unknown recipient";
-    result = await pingCheck(env, id, await emailPingInput(message, conf.pingRateLimit), conf.siteRoot);
+    if (matches[0] === undefined) return "unknown recipient";
+    id = matches[0];
   }
+  const result: PingResult = await pingKnownCheck(env, id, await emailPingInput(message, conf.pingRateLimit), conf.siteRoot);
   // "rate_limited": accepted but not recorded, as uuid HTTP pings answer 200.
   return result === "not_found" ? "unknown recipient" : null;
 }
 
 /** The Worker's email() handler: records the message as a ping or rejects it. Never throws. */
 export async function handleEmail(message: InboundEmail, env: Env): Promise<void> {
+  if (secretKeyMissing(env) && !isLocalRun(env)) {
+    // A public deployment without SECRET_KEY serves nothing (as its fetch handler); tell the sender.
+    console.error("email ping rejected: SECRET_KEY is not set");
+    message.setReject("SECRET_KEY is not set on this server");
+    return;
+  }
   try {
     const reason = await deliver(message, env);
     if (reason !== null) message.setReject(reason);

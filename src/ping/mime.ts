@@ -191,17 +191,112 @@ export function decodeEntities(s: string): string {
   });
 }
 
+/** Elements dropped with their content. */
+const HIDDEN = new Set(["script", "style", "head", "title"]);
+/** Elements whose start and end become line breaks (end tags of the first group only). */
+const BLOCK_OPEN = new Set(["p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "table", "blockquote", "pre", "ul", "ol"]);
+const BLOCK_CLOSE = new Set([...BLOCK_OPEN, "section", "article", "header", "footer"]);
+
+const isLetter = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+const isNameChar = (c: number) => isLetter(c) || (c >= 48 && c <= 57);
+const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 12 || c === 13;
+
+/** Counts the characters the stripper examines (tests bound it by a constant times the input). */
+export interface StripMeter {
+  examined: number;
+}
+
+/**
+ * HTML with comments, hidden elements and tags removed, block boundaries as "\n", entities not yet
+ * decoded. One left-to-right pass: every search starts where the previous one of its kind stopped
+ * and a search that found nothing is not repeated, so each character is examined a bounded number
+ * of times whatever the input (unclosed "<!--", "<script", "<a<a<a…" are text, not rescans).
+ */
+export function stripTags(html: string, meter: StripMeter = { examined: 0 }): string {
+  const lower = html.toLowerCase();
+  const n = html.length;
+  const out: string[] = [];
+  // Where each kind of search may resume; Infinity = nothing further in the input.
+  let gtAt = -1; // the next ">" at or after the current position
+  let commentEndAt = -1;
+  const closerAt = new Map<string, number>();
+
+  /** indexOf with accounting and a memo: never scans the same stretch twice for the same needle. */
+  const find = (needle: string, from: number, memo: number): number => {
+    if (memo === Infinity || (memo >= from && memo !== -1)) return memo;
+    const start = Math.max(from, memo + 1);
+    const at = lower.indexOf(needle, start);
+    meter.examined += (at < 0 ? n : at + needle.length) - start;
+    return at < 0 ? Infinity : at;
+  };
+
+  let i = 0;
+  while (i < n) {
+    const lt = html.indexOf("<", i);
+    meter.examined += (lt < 0 ? n : lt + 1) - i;
+    if (lt < 0) {
+      out.push(html.slice(i));
+      break;
+    }
+    out.push(html.slice(i, lt));
+    i = lt;
+    const next = html.charCodeAt(i + 1);
+    const closing = next === 47; // "/"
+    const nameStart = closing ? i + 2 : i + 1;
+    const first = html.charCodeAt(nameStart);
+    if (!(isLetter(first) || (!closing && next === 33))) {
+      out.push("<"); // "<" that starts no tag is text
+      i += 1;
+      continue;
+    }
+    if (html.startsWith("<!--", i)) {
+      commentEndAt = find("-->", i + 4, commentEndAt);
+      if (commentEndAt !== Infinity) {
+        i = commentEndAt + 3;
+        continue;
+      }
+      // Unclosed: like any other "<!…" markup, it ends at the next ">".
+    }
+    gtAt = find(">", i + 1, gtAt);
+    if (gtAt === Infinity) {
+      out.push(html.slice(i)); // no ">" anywhere further: the rest is text
+      break;
+    }
+    let end = nameStart;
+    while (end < gtAt && isNameChar(html.charCodeAt(end))) end++;
+    meter.examined += end - nameStart;
+    const name = lower.slice(nameStart, end);
+    const after = gtAt + 1;
+    if (!closing && HIDDEN.has(name)) {
+      // Dropped up to its end tag ("</name", optional spaces, ">"); without one only the tag goes.
+      let from = after;
+      let skipTo = -1;
+      for (;;) {
+        const at = find(`</${name}`, from, closerAt.get(name) ?? -1);
+        closerAt.set(name, at);
+        if (at === Infinity) break;
+        let k = at + name.length + 2;
+        while (k < n && isSpace(html.charCodeAt(k))) k++;
+        meter.examined += k - (at + name.length + 2) + 1;
+        if (html.charCodeAt(k) === 62) {
+          skipTo = k + 1;
+          break;
+        }
+        from = at + 1;
+      }
+      i = skipTo >= 0 ? skipTo : after;
+      continue;
+    }
+    if (name === "br" || (closing ? BLOCK_CLOSE : BLOCK_OPEN).has(name)) out.push("\n");
+    i = after;
+  }
+  return out.join("");
+}
+
 /** The visible text of an HTML document: no scripts, styles or comments; blocks become lines. */
 export function htmlToText(html: string): string {
-  const text = html
-    .replace(/<!--[\s\S]*?-->/g, "")
-    .replace(/<(script|style|head|title)\b[^>]*>[\s\S]*?<\/\1\s*>/gi, "")
-    .replace(/<br\b[^>]*>/gi, "\n")
-    .replace(/<\/(p|div|h[1-6]|li|tr|table|blockquote|pre|section|article|header|footer|ul|ol)\s*>/gi, "\n")
-    .replace(/<(p|div|h[1-6]|li|tr|table|blockquote|pre|ul|ol)\b[^>]*>/gi, "\n")
-    .replace(/<\/?[a-zA-Z!][^>]*>/g, "");
   // Non-breaking spaces become plain spaces, so "all&nbsp;good" matches the keyword "all good".
-  return decodeEntities(text)
+  return decodeEntities(stripTags(html))
     .replace(/\u00a0/g, " ")
     .split("\n")
     .map((line) => line.replace(/[ \t\r\f\v]+/g, " ").trim())

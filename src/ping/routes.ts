@@ -7,10 +7,12 @@ import { config, HARD_BODY_CAP, MAX_STORED_BODY, type Config } from "../config";
 import type { AppEnv } from "../http/app-env";
 import { BodyTooLarge, readLimitedBody } from "../http/body";
 import type { UrlAction } from "../checks/model";
+import { pingKnownCheck } from "./unknown-checks";
 import { pingScheme, remoteAddress, userAgent } from "./client-info";
 import { neverCacheHeaders, UUID_PATTERN } from "../http/common";
 
 const ACTION = "(?:/(fail|start|log|\\d+))?";
+const MAX_SLUG = 100;
 // Tried in Healthchecks' order: a uuid route wins over the slug route for the same path.
 const UUID_ROUTE = new RegExp(`^/ping/(${UUID_PATTERN})(?:/|${ACTION})$`);
 const SLUG_ROUTE = new RegExp(`^/ping/([^/]+)/([-a-zA-Z0-9_]+)${ACTION}$`);
@@ -94,10 +96,15 @@ async function handlePing(c: Context<AppEnv>): Promise<Response> {
     throw err;
   }
   if (route.kind === "uuid") {
-    return respond(await pingCheck(c.env, route.uuid, input, url.origin), conf, false, false);
+    return respond(await pingKnownCheck(c.env, route.uuid, input, url.origin), conf, false, false);
   }
 
   if (route.slug !== route.slug.toLowerCase()) return text("invalid url format", 400);
+  // No check has a longer slug, and none can be created with one (the column and the check's
+  // object hold 100 characters): answered before any lookup, and never a half-created check.
+  if (route.slug.length > MAX_SLUG) {
+    return url.searchParams.get("create") === "1" ? text("invalid url format", 400) : text("not found", 404);
+  }
   const keyHash = await sha256Hex(route.pingKey);
   let matches = await findBySlug(c.env, keyHash, route.slug);
   let created = false;

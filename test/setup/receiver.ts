@@ -4,7 +4,10 @@
 //   POST /__script?box=<name>     → body `[500, 500, 200]`: statuses to answer, in order (then 200)
 //   POST /__hold?box=<name>       → requests to the box are recorded but not answered...
 //   POST /__release?box=<name>    → ...until released (held ones are answered then)
-// A box is the first path segment, so each test uses its own URL prefix.
+//   ANY  /<box>/__redirect?to=<url>&status=<30x>  → recorded, then answered with that redirect
+//   ANY  /<box>/__hang                            → recorded, then never answered (timeout tests)
+// A box is the first path segment, so each test uses its own URL prefix. It also provides
+// `closedPort`, a loopback port nothing listens on (connection-refused tests).
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { TestProject } from "vitest/node";
@@ -50,6 +53,12 @@ export default async function setup(project: TestProject) {
       }
       const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
       boxes.set(box, [...(boxes.get(box) ?? []), { method: req.method ?? "", path: req.url ?? "", headers, body }]);
+      if (url.pathname.endsWith("/__hang")) return; // closed by closeAllConnections at teardown
+      if (url.pathname.endsWith("/__redirect")) {
+        const to = url.searchParams.get("to") ?? "/";
+        res.writeHead(Number(url.searchParams.get("status") ?? "302"), { Location: to }).end();
+        return;
+      }
       const answer = () => {
         const status = scripts.get(box)?.shift() ?? 200;
         res.writeHead(status).end(status === 200 ? "ok" : "error");
@@ -62,5 +71,15 @@ export default async function setup(project: TestProject) {
   server.on("error", (err) => console.error("receiver error", err));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   project.provide("receiverPort", (server.address() as AddressInfo).port);
-  return () => new Promise<void>((resolve) => server.close(() => resolve()));
+  // Bound and released at once: connecting to it is refused (another process could take it, but
+  // ephemeral ports are not reused that fast).
+  const closed = http.createServer();
+  await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
+  project.provide("closedPort", (closed.address() as AddressInfo).port);
+  await new Promise<void>((resolve) => closed.close(() => resolve()));
+  return () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections(); // the __hang requests
+    });
 }

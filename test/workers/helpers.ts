@@ -115,10 +115,14 @@ export async function alarmAt(id: string): Promise<number | null> {
   return runInDurableObject(stub(id), (_i, state) => state.storage.getAlarm());
 }
 
-/** The Worker's own fetch handler with some vars overridden (the DO keeps the real env). */
-export async function fetchWithVars(vars: Record<string, string>, path: string, init: RequestInit = {}): Promise<Response> {
+/**
+ * The Worker's own fetch handler with some vars overridden (the DO keeps the real env). `path` may
+ * be a whole URL, to reach the Worker under another host than localhost.
+ */
+export async function fetchWithVars(vars: Record<string, string> | Partial<Env>, path: string, init: RequestInit = {}): Promise<Response> {
   const ctx = createExecutionContext();
-  const res = await worker.fetch(new Request(`http://localhost${path}`, init), { ...env, ...vars } as Env, ctx);
+  const url = /^https?:/.test(path) ? path : `http://localhost${path}`;
+  const res = await worker.fetch(new Request(url, init), { ...env, ...vars } as Env, ctx);
   await waitOnExecutionContext(ctx);
   return res;
 }

@@ -1,0 +1,1 @@
+export function secretKeyProblem(run: { status: number | null; stdout: string; stderr: string }): string | null;
