@@ -7,6 +7,8 @@ declare module "vitest" {
     smtpLoginPort: number;
     smtpStartTlsPort: number;
     smtpTlsPort: number;
+    /** Why the TLS servers are missing ("" when they run): the TLS tests fail with it. */
+    smtpTlsError: string;
     /** HTTP: GET /messages?to=<address> → what the SMTP servers received for it. */
     smtpInspectPort: number;
   }

@@ -3,8 +3,8 @@
 // "test-password":
 //   smtpPort          plain SMTP, AUTH PLAIN and LOGIN (no TLS)
 //   smtpLoginPort     plain SMTP, AUTH LOGIN only
-//   smtpStartTlsPort  STARTTLS required before AUTH (0 when no test certificate could be made)
-//   smtpTlsPort       implicit TLS (0 likewise)
+//   smtpStartTlsPort  STARTTLS required before AUTH (0 when no test certificate could be made,
+//   smtpTlsPort       implicit TLS                    and smtpTlsError says why)
 // Recipients starting with "reject" get a 550 to RCPT TO. Tests run inside workerd, so what was
 // received is read over HTTP:  GET http://127.0.0.1:<smtpInspectPort>/messages?to=<address>
 import { readFileSync, rmSync } from "node:fs";
@@ -13,7 +13,7 @@ import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { SMTPServer, type SMTPServerOptions } from "smtp-server";
 import type { TestProject } from "vitest/node";
-import { TLS_DIR_ENV } from "./smtp-certs";
+import { TLS_DIR_ENV, TLS_ERROR_ENV } from "./smtp-certs";
 import { SMTP_PASSWORD, SMTP_USER, type ReceivedMail as Received } from "./smtp-shared";
 
 
@@ -67,9 +67,11 @@ export default async function setup(project: TestProject) {
     const tls = { key: readFileSync(path.join(dir, "leaf.key")), cert: readFileSync(path.join(dir, "leaf.pem")) };
     project.provide("smtpStartTlsPort", await start("starttls", { ...tls, secure: false, authMethods: ["PLAIN", "LOGIN"] }));
     project.provide("smtpTlsPort", await start("tls", { ...tls, secure: true, authMethods: ["PLAIN", "LOGIN"] }));
+    project.provide("smtpTlsError", "");
   } else {
     project.provide("smtpStartTlsPort", 0);
     project.provide("smtpTlsPort", 0);
+    project.provide("smtpTlsError", process.env[TLS_ERROR_ENV] ?? "no SMTP test certificates (vitest.config.ts did not make them)");
   }
 
   const inspect = http.createServer((req, res) => {
