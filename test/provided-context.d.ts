@@ -9,6 +9,8 @@ declare module "vitest" {
     smtpTlsPort: number;
     /** Why the TLS servers are missing ("" when they run): the TLS tests fail with it. */
     smtpTlsError: string;
+    /** TCP: accepts and never greets; GET /silent on smtpInspectPort → {"accepted": n}. */
+    smtpSilentPort: number;
     /** HTTP: GET /messages?to=<address> → what the SMTP servers received for it. */
     smtpInspectPort: number;
   }
