@@ -343,7 +343,7 @@ describe("batches", () => {
     expect(await codes(aDirect)).toEqual([direct.uuid]);
     expect(await codes(bBox)).toEqual([plain.uuid]);
     expect(await codes(bGone)).toEqual([deleted.uuid]);
-  });
+  }, 60_000); // many requests: seconds, not milliseconds, on a loaded machine
 });
 
 describe("D1 query budget", () => {
@@ -363,7 +363,7 @@ describe("D1 query budget", () => {
     expect(result.retryMessages.length).toBeGreaterThan(0);
     expect(result.explicitAcks.length + result.retryMessages.length).toBe(10);
     expect(await received(box)).toHaveLength(40 * result.explicitAcks.length);
-  });
+  }, 60_000); // many requests: seconds, not milliseconds, on a loaded machine
 });
 
 describe("a request that needs another first (Pushover's emergency cancel)", () => {

@@ -129,7 +129,7 @@ describe("slug auto-provisioning (reference §5 case 34)", () => {
     const ids = await checkIdsWithSlug(project.id, "racy");
     expect(ids).toHaveLength(1);
     expect((await view(ids[0]!)).state.n_pings).toBe(20);
-  });
+  }, 60_000); // many requests: seconds, not milliseconds, on a loaded machine
 
   it("keeps the created check when the ping itself is refused", async () => {
     const project = await makeProject();
