@@ -2,6 +2,8 @@
 declare module "vitest" {
   export interface ProvidedContext {
     receiverPort: number;
+    /** fast-check's seed (FC_SEED, default fixed; vitest.config.ts). */
+    fcSeed: number;
     /** SMTP servers (0: not started, no test certificate). */
     smtpPort: number;
     smtpLoginPort: number;
