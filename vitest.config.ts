@@ -10,6 +10,10 @@ export default defineConfig(async () => {
   trustTestCertificates();
   const { cloudflareTest, readD1Migrations } = await import("@cloudflare/vitest-plugin");
   const migrations = await readD1Migrations(path.join(import.meta.dirname, "migrations"));
+  // fast-check's seed for the property tests: fixed, so every run checks the same cases;
+  // FC_SEED=<n> replays a failure's seed (printed in its message) or tries other cases.
+  const fcSeed = Number(process.env.FC_SEED ?? "20261126");
+  if (!Number.isSafeInteger(fcSeed)) throw new Error(`FC_SEED must be an integer, got ${process.env.FC_SEED}`);
   return {
     test: {
       teardownTimeout: 60_000,
@@ -35,6 +39,7 @@ export default defineConfig(async () => {
             name: "workers",
             include: ["test/workers/**/*.test.ts"],
             setupFiles: ["./test/setup/apply-migrations.ts"],
+            provide: { fcSeed },
             globalSetup: ["./test/setup/receiver.ts", "./test/setup/smtp.ts"],
           },
         },

@@ -1,26 +1,33 @@
 #!/usr/bin/env node
-// `npm run admin -- <verb> ...`: call the admin API of a running edgechecks instance.
-// Prints the JSON response (pretty) on stdout; on a non-2xx answer prints the body
-// on stderr and exits 1.
+// `npm run -s admin -- <verb> ...`: call the admin API of a running edgechecks instance.
+// stdout carries only the JSON answer, so `npm run -s admin -- list-projects | jq` works;
+// everything else (usage, HTTP errors, connection errors) goes to stderr.
+// Exit status: 0 success, 1 the request failed or was refused, 2 usage error.
 
 const KEY_KINDS = ["api_key", "api_key_readonly", "ping_key"];
+// Healthchecks' reminder choices, as the PATCH route accepts them (seconds).
+const REMINDERS = { off: 0, hourly: 3600, daily: 86400 };
 
-const USAGE = `Usage: npm run admin -- [--url URL] [--token TOKEN] <verb> [args]
+const USAGE = `Usage: npm run -s admin -- [--url URL] [--token TOKEN] <verb> [args]
 
 Verbs:
-  create-project NAME     create a project (prints its id and keys)
-  list-projects           list all projects
-  delete-project ID       delete a project and everything in it
-  rotate-key ID KIND      issue a new key; KIND is one of ${KEY_KINDS.join(", ")}
+  create-project NAME         create a project (prints its id and keys, shown only once)
+  list-projects               list all projects
+  show-project ID             one project: name, owner, reminder period, numbers of checks and channels
+  set-reminders ID PERIOD     repeat alerts of down checks; PERIOD is one of ${Object.keys(REMINDERS).join(", ")}
+  rotate-key ID KIND          issue a new key; KIND is one of ${KEY_KINDS.join(", ")}
+  delete-project ID           delete a project and everything in it
 
 Options:
   --url URL       the instance (default $EDGECHECKS_URL or http://127.0.0.1:8787)
   --token TOKEN   the admin token (default $ADMIN_TOKEN)
   -h, --help      show this help
+
+Prints the answer as JSON on stdout; errors go to stderr (exit 1; usage errors exit 2).
 `;
 
 function usageError(message) {
-  console.error(`admin: ${message}\n\n${USAGE}`);
+  process.stderr.write(`admin: ${message}\n\n${USAGE}`);
   process.exit(2);
 }
 
@@ -41,6 +48,9 @@ function parseArgs(argv) {
       const value = match[2] ?? argv[++i];
       if (value === undefined || value === "") usageError(`--${match[1]} needs a value`);
       opts[match[1]] = value;
+    } else if (arg === "--") {
+      opts.positional.push(...argv.slice(i + 1));
+      break;
     } else if (arg.startsWith("-") && arg !== "-") {
       usageError(`unknown option ${arg}`);
     } else {
@@ -63,18 +73,30 @@ function route(verb, args) {
     case "list-projects":
       need(0);
       return ["GET", "/admin/v1/projects"];
-    case "delete-project":
+    case "show-project":
       need(1, "ID");
-      return ["DELETE", `/admin/v1/projects/${id(args[0])}`];
+      return ["GET", `/admin/v1/projects/${id(args[0])}`];
+    case "set-reminders":
+      need(2, "ID PERIOD");
+      if (!Object.hasOwn(REMINDERS, args[1])) usageError(`PERIOD must be one of ${Object.keys(REMINDERS).join(", ")}`);
+      return ["PATCH", `/admin/v1/projects/${id(args[0])}`, { nag_period: REMINDERS[args[1]] }];
     case "rotate-key":
       need(2, "ID KIND");
       if (!KEY_KINDS.includes(args[1])) usageError(`KIND must be one of ${KEY_KINDS.join(", ")}`);
       return ["POST", `/admin/v1/projects/${id(args[0])}/keys`, { kind: args[1] }];
+    case "delete-project":
+      need(1, "ID");
+      return ["DELETE", `/admin/v1/projects/${id(args[0])}`];
     case undefined:
-      usageError("no verb given");
+      return usageError("no verb given");
     default:
-      usageError(`unknown verb ${verb}`);
+      return usageError(`unknown verb ${verb}`);
   }
+}
+
+function fail(message) {
+  process.stderr.write(`admin: ${message}\n`);
+  process.exit(1);
 }
 
 const opts = parseArgs(process.argv.slice(2));
@@ -82,7 +104,13 @@ const [verb, ...args] = opts.positional;
 const [method, path, body] = route(verb, args);
 if (!opts.token) usageError("no admin token: pass --token or set ADMIN_TOKEN");
 
-const url = new URL(path, opts.url.endsWith("/") ? opts.url : `${opts.url}/`);
+let base;
+try {
+  base = new URL(opts.url.endsWith("/") ? opts.url : `${opts.url}/`);
+} catch {
+  usageError(`--url is not a URL: ${opts.url}`);
+}
+const url = new URL(path.slice(1), base);
 const headers = { Authorization: `Bearer ${opts.token}`, Accept: "application/json" };
 if (body !== undefined) headers["Content-Type"] = "application/json";
 
@@ -96,23 +124,16 @@ try {
   });
 } catch (err) {
   const reason = err instanceof Error ? (err.cause?.message ?? err.message) : String(err);
-  console.error(`admin: ${method} ${url}: ${reason}`);
-  process.exit(1);
+  fail(`${method} ${url}: ${reason}`);
 }
 
 const text = await res.text();
-if (!res.ok) {
-  console.error(`admin: ${method} ${url.pathname} → HTTP ${res.status} ${res.statusText}`);
-  if (text) console.error(text);
-  process.exit(1);
+if (!res.ok) fail(`${method} ${url.pathname} → HTTP ${res.status} ${res.statusText}${text ? `\n${text}` : ""}`);
+let json;
+try {
+  json = JSON.parse(text);
+} catch {
+  // Not the admin API (a proxy page, another service on the port): never pass that off as the answer.
+  fail(`${method} ${url.pathname} → HTTP ${res.status}, but the answer is not JSON:\n${text.slice(0, 2000)}`);
 }
-if (text === "") {
-  // e.g. 204 No Content after a delete.
-  console.log(JSON.stringify({ ok: true, status: res.status }, null, 2));
-} else {
-  try {
-    console.log(JSON.stringify(JSON.parse(text), null, 2));
-  } catch {
-    console.log(text);
-  }
-}
+process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);

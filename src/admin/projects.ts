@@ -43,6 +43,40 @@ export async function listProjects(env: Env) {
   return results.map((r) => ({ id: r.id, name: r.name, created: new Date(r.created).toISOString(), n_checks: r.n_checks }));
 }
 
+export interface ProjectDetails {
+  id: string;
+  name: string;
+  /** The owning user's email; null for projects created through this API (no accounts yet). */
+  owner: string | null;
+  nag_period: number;
+  n_checks: number;
+  n_channels: number;
+  created: string;
+}
+
+/** One live project with its counts, or null if it does not exist or is being deleted. */
+export async function getProject(env: Env, projectId: string): Promise<ProjectDetails | null> {
+  const row = await env.DB.prepare(
+    `SELECT p.id, p.name, u.email AS owner, p.nag_period, p.created,
+       (SELECT count(*) FROM checks c WHERE c.project_id = p.id AND c.deleted_at IS NULL) AS n_checks,
+       (SELECT count(*) FROM channels ch WHERE ch.project_id = p.id) AS n_channels
+     FROM projects p LEFT JOIN users u ON u.id = p.owner_id
+     WHERE p.id = ? AND p.deleted_at IS NULL`,
+  )
+    .bind(projectId)
+    .first<{ id: string; name: string; owner: string | null; nag_period: number; created: number; n_checks: number; n_channels: number }>();
+  if (row === null) return null;
+  return {
+    id: row.id,
+    name: row.name,
+    owner: row.owner,
+    nag_period: row.nag_period,
+    n_checks: row.n_checks,
+    n_channels: row.n_channels,
+    created: new Date(row.created).toISOString(),
+  };
+}
+
 export type KeyKind = "api_key" | "api_key_readonly" | "ping_key";
 
 /** Replaces one key; the old one stops working with this write. Null if the project does not exist. */

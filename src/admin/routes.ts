@@ -5,7 +5,7 @@ import { config } from "../config";
 import type { AppEnv } from "../http/app-env";
 import { HttpError, readJson } from "../http/errors";
 import { parseBody } from "../http/validate";
-import { createProject, deleteProject, listProjects, rotateKey, setNagPeriod } from "./projects";
+import { createProject, deleteProject, getProject, listProjects, rotateKey, setNagPeriod } from "./projects";
 import { createProjectSchema, rotateKeySchema, updateProjectSchema } from "./schemas";
 import { UUID_RE } from "../http/common";
 
@@ -34,6 +34,12 @@ adminRoutes.post("/projects", async (c) => {
 });
 
 adminRoutes.get("/projects", async (c) => c.json({ projects: await listProjects(c.env) }));
+
+adminRoutes.get("/projects/:id", async (c) => {
+  const project = await getProject(c.env, projectId(c.req.param("id")));
+  if (project === null) throw new HttpError(404, "project not found");
+  return c.json(project);
+});
 
 adminRoutes.delete("/projects/:id", async (c) => {
   const id = projectId(c.req.param("id"));

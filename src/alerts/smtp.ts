@@ -53,6 +53,11 @@ export interface SmtpEnvelope {
 export interface SmtpOptions {
   /** The whole session's deadline, ms (Healthchecks-like 30 s by default). */
   timeoutMs?: number;
+  /**
+   * Ends the session as timed out when aborted, whatever is left of timeoutMs: lets a caller (the
+   * tests) decide the moment time is up instead of waiting for a wall-clock deadline.
+   */
+  signal?: AbortSignal;
   /** Our name in EHLO. */
   ehloName?: string;
 }
@@ -101,6 +106,7 @@ class Session {
   constructor(
     socket: Socket,
     private readonly deadline: number,
+    private readonly signal: AbortSignal | undefined,
   ) {
     this.socket = socket;
     this.reader = socket.readable.getReader();
@@ -114,15 +120,19 @@ class Session {
 
   private async timed<T>(p: Promise<T>): Promise<T> {
     const left = this.deadline - Date.now();
-    if (left <= 0) throw new Timeout();
+    if (left <= 0 || this.signal?.aborted) throw new Timeout();
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let onAbort: (() => void) | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Timeout()), left);
+      onAbort = () => reject(new Timeout());
+      this.signal?.addEventListener("abort", onAbort, { once: true });
     });
     try {
       return await Promise.race([p, timeout]);
     } finally {
       if (timer !== undefined) clearTimeout(timer);
+      if (onAbort !== undefined) this.signal?.removeEventListener("abort", onAbort);
     }
   }
 
@@ -217,7 +227,7 @@ export async function sendMail(config: SmtpConfig, envelope: SmtpEnvelope, optio
       { hostname: config.host, port: config.port },
       { secureTransport: config.tls, allowHalfOpen: false },
     );
-    session = new Session(socket, deadline);
+    session = new Session(socket, deadline, options.signal);
     const s = session;
     await s.opened();
     await s.expect(null, [220], "SMTP greeting");

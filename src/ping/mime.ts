@@ -10,8 +10,11 @@ export interface ParsedEmail {
   htmlText: string;
 }
 
-/** Multipart nesting deeper than this is not followed (a message is at most MAX_STORED_BODY bytes anyway). */
-const MAX_DEPTH = 16;
+/**
+ * Multiparts nested deeper than this are not followed: their parts count as absent, so a hostile
+ * message cannot drive the recursion (a message is at most MAX_STORED_BODY bytes anyway).
+ */
+export const MAX_MULTIPART_DEPTH = 16;
 
 /** Bytes → a "binary string" (one char per byte), so offsets and delimiters work on raw bytes. */
 export function bytesToBinary(bytes: Uint8Array): string {
@@ -317,7 +320,7 @@ function walk(binary: string, depth: number, found: Found, defaultType = "text/p
   const disposition = parseHeaderValue(headers.get("content-disposition") ?? "").value;
   if (type.startsWith("multipart/")) {
     const boundary = ct.params.get("boundary");
-    if (boundary === undefined || boundary === "" || depth >= MAX_DEPTH) return;
+    if (boundary === undefined || boundary === "" || depth >= MAX_MULTIPART_DEPTH) return;
     const childDefault = type === "multipart/digest" ? "message/rfc822" : "text/plain";
     for (const part of splitMultipart(body, boundary)) {
       walk(part, depth + 1, found, childDefault);

@@ -3,17 +3,18 @@
 // "test-password":
 //   smtpPort          plain SMTP, AUTH PLAIN and LOGIN (no TLS)
 //   smtpLoginPort     plain SMTP, AUTH LOGIN only
-//   smtpStartTlsPort  STARTTLS required before AUTH (0 when no test certificate could be made)
-//   smtpTlsPort       implicit TLS (0 likewise)
+//   smtpStartTlsPort  STARTTLS required before AUTH (0 when no test certificate could be made,
+//   smtpTlsPort       implicit TLS                    and smtpTlsError says why)
+//   smtpSilentPort    accepts connections and never says anything (GET /silent → {"accepted": n})
 // Recipients starting with "reject" get a 550 to RCPT TO. Tests run inside workerd, so what was
 // received is read over HTTP:  GET http://127.0.0.1:<smtpInspectPort>/messages?to=<address>
 import { readFileSync, rmSync } from "node:fs";
 import http from "node:http";
-import type { AddressInfo } from "node:net";
+import net, { type AddressInfo } from "node:net";
 import path from "node:path";
 import { SMTPServer, type SMTPServerOptions } from "smtp-server";
 import type { TestProject } from "vitest/node";
-import { TLS_DIR_ENV } from "./smtp-certs";
+import { TLS_DIR_ENV, TLS_ERROR_ENV } from "./smtp-certs";
 import { SMTP_PASSWORD, SMTP_USER, type ReceivedMail as Received } from "./smtp-shared";
 
 
@@ -67,13 +68,31 @@ export default async function setup(project: TestProject) {
     const tls = { key: readFileSync(path.join(dir, "leaf.key")), cert: readFileSync(path.join(dir, "leaf.pem")) };
     project.provide("smtpStartTlsPort", await start("starttls", { ...tls, secure: false, authMethods: ["PLAIN", "LOGIN"] }));
     project.provide("smtpTlsPort", await start("tls", { ...tls, secure: true, authMethods: ["PLAIN", "LOGIN"] }));
+    project.provide("smtpTlsError", "");
   } else {
     project.provide("smtpStartTlsPort", 0);
     project.provide("smtpTlsPort", 0);
+    project.provide("smtpTlsError", process.env[TLS_ERROR_ENV] ?? "no SMTP test certificates (vitest.config.ts did not make them)");
   }
+
+  // A server that never greets: tests wait until it has their connection, then end the session.
+  const silentSockets = new Set<net.Socket>();
+  let silentAccepted = 0;
+  const silent = net.createServer((socket) => {
+    silentAccepted++;
+    silentSockets.add(socket);
+    socket.on("error", () => {});
+    socket.on("close", () => silentSockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+  project.provide("smtpSilentPort", (silent.address() as AddressInfo).port);
 
   const inspect = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://smtp");
+    if (url.pathname === "/silent") {
+      res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ accepted: silentAccepted }));
+      return;
+    }
     const to = url.searchParams.get("to") ?? "";
     res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify(messages.filter((m) => m.rcptTo.includes(to))));
   });
@@ -83,6 +102,8 @@ export default async function setup(project: TestProject) {
 
   return async () => {
     await new Promise<void>((resolve) => inspect.close(() => resolve()));
+    for (const socket of silentSockets) socket.destroy();
+    await new Promise<void>((resolve) => silent.close(() => resolve()));
     await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
     if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   };

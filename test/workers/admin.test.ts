@@ -111,6 +111,58 @@ describe("GET /admin/v1/projects", () => {
   });
 });
 
+describe("GET /admin/v1/projects/<id>", () => {
+  it("shows the project's fields and live counts, without keys", async () => {
+    const p = await makeProject("shown");
+    await makeCheck({}, p);
+    const gone = await makeCheck({}, p);
+    await env.DB.prepare("UPDATE checks SET deleted_at = 1 WHERE id = ?").bind(gone.id).run();
+    await env.DB.prepare("INSERT INTO channels (id, project_id, name, kind, value, created) VALUES (?, ?, 'c', 'webhook', '{}', 0)")
+      .bind(crypto.randomUUID(), p.id)
+      .run();
+    await call(`/admin/v1/projects/${p.id}`, { method: "PATCH", headers: ADMIN, body: JSON.stringify({ nag_period: 86400 }) });
+    const res = await call(`/admin/v1/projects/${p.id}`, { headers: ADMIN });
+    expect(res.status).toBe(200);
+    const body = await res.json<Record<string, unknown>>();
+    expect(body).toEqual({ id: p.id, name: "shown", owner: null, nag_period: 86400, n_checks: 1, n_channels: 1, created: expect.any(String) });
+    expect(new Date(body.created as string).toISOString()).toBe(body.created);
+  });
+
+  it("shows the owner's email when the project has an owner", async () => {
+    const p = await makeProject();
+    const user = crypto.randomUUID();
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO users (id, email, created) VALUES (?, ?, 0)").bind(user, `${user}@example.org`),
+      env.DB.prepare("UPDATE projects SET owner_id = ? WHERE id = ?").bind(user, p.id),
+    ]);
+    const res = await call(`/admin/v1/projects/${p.id}`, { headers: ADMIN });
+    expect(await res.json()).toMatchObject({ id: p.id, owner: `${user}@example.org` });
+  });
+
+  it("answers 401 without the admin token", async () => {
+    const p = await makeProject();
+    const res = await call(`/admin/v1/projects/${p.id}`);
+    expect(res.status).toBe(401);
+    expect(await res.json()).toEqual({ error: "missing admin token" });
+  });
+
+  it("answers 404 with a JSON error for an unknown, malformed or deleted project", async () => {
+    const deleted = await makeProject();
+    await call(`/admin/v1/projects/${deleted.id}`, { method: "DELETE", headers: ADMIN });
+    for (const id of [crypto.randomUUID(), "not-a-uuid", deleted.id]) {
+      const res = await call(`/admin/v1/projects/${id}`, { headers: ADMIN });
+      expect(res.status).toBe(404);
+      expect(await res.json()).toEqual({ error: "project not found" });
+    }
+  });
+
+  it("answers 404 for a project whose deletion is still in progress", async () => {
+    const p = await makeProject();
+    await env.DB.prepare("UPDATE projects SET deleted_at = 1 WHERE id = ?").bind(p.id).run();
+    expect((await call(`/admin/v1/projects/${p.id}`, { headers: ADMIN })).status).toBe(404);
+  });
+});
+
 describe("POST /admin/v1/projects/<id>/keys", () => {
   it("rotates the ping key: the old one stops working at once", async () => {
     const { project, id } = await makeCheck({ slug: "job" });

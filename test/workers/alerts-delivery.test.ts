@@ -309,7 +309,7 @@ describe("batches", () => {
     expect(await codes(aDirect)).toEqual([direct.uuid]);
     expect(await codes(bBox)).toEqual([plain.uuid]);
     expect(await codes(bGone)).toEqual([deleted.uuid]);
-  });
+  }, 60_000); // many requests: seconds, not milliseconds, on a loaded machine
 });
 
 describe("D1 query budget", () => {
@@ -336,7 +336,7 @@ describe("D1 query budget", () => {
       `SELECT max(attempts) AS a FROM notifications WHERE flip_id IN (SELECT value FROM json_each(?))`,
     ).bind(JSON.stringify(messages.map((m) => m.flip_id))).first<{ a: number }>();
     expect(attempts!.a).toBe(1);
-  });
+  }, 60_000); // many requests: seconds, not milliseconds, on a loaded machine
 });
 
 describe("a request that needs another first (Pushover's emergency cancel)", () => {

@@ -147,7 +147,7 @@ describe("create", () => {
     expect(statuses.filter((s) => s === 200)).toHaveLength(199);
     const { checks } = await (await api(p, "/checks/")).json<{ checks: Json[] }>();
     expect(checks.filter((c) => c.name === "racy")).toHaveLength(1);
-  });
+  }, 60_000); // many requests: seconds, not milliseconds, on a loaded machine
 
   it("answers 403 at CHECK_LIMIT", async () => {
     const p = await makeProject();

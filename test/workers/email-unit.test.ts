@@ -6,6 +6,7 @@ import {
   decodeEncodedWords,
   decodeQuotedPrintable,
   htmlToText,
+  MAX_MULTIPART_DEPTH,
   parseEmail,
   parseHeaderValue,
   splitMultipart,
@@ -81,6 +82,32 @@ describe("RFC 2047 subjects", () => {
     expect(utf8.subject).toBe("naïve");
     const latin1 = parseEmail(new Uint8Array([...enc.encode("Subject: na"), 0xef, ...enc.encode("ve\r\n\r\nx")]));
     expect(latin1.subject).toBe("naïve");
+  });
+});
+
+/** A message whose text/plain part sits inside `levels` nested multiparts (the outermost is the message itself). */
+function nested(levels: number, text: string): Uint8Array {
+  const parts: string[] = [];
+  for (let i = 0; i < levels; i++) parts.push(`Content-Type: multipart/mixed; boundary="b${i}"\r\n\r\n--b${i}\r\n`);
+  let raw = `Subject: deep\r\n${parts.join("")}Content-Type: text/plain\r\n\r\n${text}\r\n`;
+  for (let i = levels - 1; i >= 0; i--) raw += `--b${i}--\r\n`;
+  return enc.encode(raw);
+}
+
+describe("MIME nesting cap", () => {
+  it(`finds a text part inside ${MAX_MULTIPART_DEPTH} nested multiparts`, () => {
+    expect(parseEmail(nested(MAX_MULTIPART_DEPTH, "found me"))).toEqual({ subject: "deep", plain: "found me", htmlText: "" });
+  });
+
+  it(`does not follow nesting deeper than ${MAX_MULTIPART_DEPTH}: the part counts as absent`, () => {
+    expect(parseEmail(nested(MAX_MULTIPART_DEPTH + 1, "too deep"))).toEqual({ subject: "deep", plain: "", htmlText: "" });
+  });
+
+  it("reads a 1 MiB message nested 13,000 deep without exhausting the stack", () => {
+    // ~75 bytes a level: far deeper than a recursion over every level could go.
+    const raw = nested(13_000, "x");
+    expect(raw.length).toBeLessThanOrEqual(1024 * 1024);
+    expect(parseEmail(raw)).toEqual({ subject: "deep", plain: "", htmlText: "" });
   });
 });
 

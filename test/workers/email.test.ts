@@ -1,10 +1,10 @@
 // Email pings through the Worker's email() handler, with messages shaped like Cloudflare's
 // ForwardableEmailMessage (reference §1.9).
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { MAX_STORED_BODY } from "../../src/config";
 import { deliverEmail, type Sent } from "./email-helpers";
-import { fetchWithVars, makeCheck, makeProject, pings, stub, view } from "./helpers";
+import { fetchWithVars, freezeClock, makeCheck, makeProject, pings, stub, view } from "./helpers";
 
 const DOMAIN = "hc.example.com";
 const envWithDomain = { ...env, PING_EMAIL_DOMAIN: DOMAIN } as Env;
@@ -27,6 +27,10 @@ function rawMessage(subject: string, bodyLines: string[] = ["hello"], extraHeade
 }
 
 const accepted: Sent = { rejected: null, forwarded: [], replied: 0 };
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe("email pings: addressing", () => {
   it("a uuid address records a success ping as Healthchecks' smtpd does", async () => {
@@ -231,6 +235,8 @@ describe("email pings: stored body", () => {
 
   it("a rate-limited email is accepted but not recorded", async () => {
     const { id } = await makeCheck();
+    // Both emails in one rate window, however slow the machine.
+    freezeClock();
     const limited = { ...envWithDomain, PING_RATE_LIMIT: "1" } as Env;
     expect(await deliver(`${id}@${DOMAIN}`, rawMessage("1"), { env: limited })).toEqual(accepted);
     expect(await deliver(`${id}@${DOMAIN}`, rawMessage("2"), { env: limited })).toEqual(accepted);

@@ -6,6 +6,7 @@ import { createCheck, type NewCheckFields } from "../../src/checks/catalog";
 import type { CheckView } from "../../src/checks/model";
 import { config } from "../../src/config";
 import worker from "../../src/index";
+import { vi } from "vitest";
 
 export const ADMIN = { Authorization: "Bearer test-admin-token", "Content-Type": "application/json" };
 
@@ -125,6 +126,16 @@ export async function fetchWithVars(vars: Record<string, string> | Partial<Env>,
   const res = await worker.fetch(new Request(url, init), { ...env, ...vars } as Env, ctx);
   await waitOnExecutionContext(ctx);
   return res;
+}
+
+/**
+ * Stops the clock (Date only; timers stay real) at `at` for the test, the Worker and its Durable
+ * Objects, which all run in this isolate, so time windows (rate limits) depend on the test alone,
+ * not on how fast the machine is. Undo with `vi.useRealTimers()` (an afterEach in the file).
+ */
+export function freezeClock(at = Date.now()): { advance: (ms: number) => void } {
+  vi.useFakeTimers({ toFake: ["Date"], now: at });
+  return { advance: (ms) => vi.setSystemTime(Date.now() + ms) };
 }
 
 /** Opens an email channel's verification link through the Worker, as the address's owner would. */

@@ -1,7 +1,7 @@
 // Reference §5 cases 33-34: slug pings and auto-provisioning, plus the per-check rate limit.
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
-import { call, fetchWithVars, makeCheck, makeProject, pings, view } from "./helpers";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { call, fetchWithVars, freezeClock, makeCheck, makeProject, pings, view } from "./helpers";
 
 
 async function checkIdsWithSlug(projectId: string, slug: string): Promise<string[]> {
@@ -129,7 +129,7 @@ describe("slug auto-provisioning (reference §5 case 34)", () => {
     const ids = await checkIdsWithSlug(project.id, "racy");
     expect(ids).toHaveLength(1);
     expect((await view(ids[0]!)).state.n_pings).toBe(20);
-  });
+  }, 60_000); // many requests: seconds, not milliseconds, on a loaded machine
 
   it("keeps the created check when the ping itself is refused", async () => {
     const project = await makeProject();
@@ -139,8 +139,14 @@ describe("slug auto-provisioning (reference §5 case 34)", () => {
 });
 
 describe("per-check rate limit", () => {
+  // The clock stands still, so every ping falls in one 10 s window however slow the machine is.
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
   it("drops uuid pings past PING_RATE_LIMIT but still answers 200 OK", async () => {
     const { id } = await makeCheck();
+    freezeClock();
     const statuses: number[] = [];
     for (let i = 0; i < 5; i++) statuses.push((await fetchWithVars({ PING_RATE_LIMIT: "3" }, `/ping/${id}`)).status);
     expect(statuses).toEqual([200, 200, 200, 200, 200]);
@@ -149,9 +155,23 @@ describe("per-check rate limit", () => {
 
   it("answers slug pings past PING_RATE_LIMIT with 429", async () => {
     const { id, project } = await makeCheck({ slug: "busy" });
+    freezeClock();
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++) statuses.push((await fetchWithVars({ PING_RATE_LIMIT: "3" }, `/ping/${project.ping_key}/busy`)).status);
     expect(statuses).toEqual([200, 200, 200, 429]);
     expect((await view(id)).state.n_pings).toBe(3);
+  });
+
+  it("counts afresh 10 s after the window opened", async () => {
+    const { id } = await makeCheck();
+    const clock = freezeClock();
+    for (let i = 0; i < 3; i++) await fetchWithVars({ PING_RATE_LIMIT: "2" }, `/ping/${id}`);
+    expect((await view(id)).state.n_pings).toBe(2);
+    clock.advance(9_999);
+    await fetchWithVars({ PING_RATE_LIMIT: "2" }, `/ping/${id}`);
+    expect((await view(id)).state.n_pings).toBe(2);
+    clock.advance(1);
+    for (let i = 0; i < 3; i++) await fetchWithVars({ PING_RATE_LIMIT: "2" }, `/ping/${id}`);
+    expect((await view(id)).state.n_pings).toBe(4);
   });
 });

@@ -8,12 +8,14 @@ type Json = Record<string, unknown>;
 const as = (key: string, path: string, init: RequestInit = {}) =>
   call(path, { ...init, headers: { "X-Api-Key": key, ...(init.headers ?? {}) } });
 
+/** Project B has a check with slug "secret" (pinged once), a channel; A starts empty. */
 async function setup() {
   const a = await makeProject("a");
   const b = await makeProject("b");
   const bCheck = await (
-    await as(b.api_key, "/api/v3/checks/", { method: "POST", body: JSON.stringify({ name: "secret", tags: "prod" }) })
+    await as(b.api_key, "/api/v3/checks/", { method: "POST", body: JSON.stringify({ name: "secret", slug: "secret", tags: "prod" }) })
   ).json<Json>();
+  expect(bCheck).toMatchObject({ slug: "secret" });
   await call(`/ping/${bCheck.uuid}`, { method: "POST", body: "b's body" });
   const bChannel = crypto.randomUUID();
   await env.DB.prepare("INSERT INTO channels (id, project_id, name, kind, value, created) VALUES (?, ?, 'b-ops', 'webhook', '{}', 0)")
@@ -21,6 +23,17 @@ async function setup() {
     .run();
   const bRo = (await (await as(b.api_key_readonly, "/api/v3/checks/")).json<{ checks: Json[] }>()).checks[0]!;
   return { a, b, uuid: bCheck.uuid as string, uniqueKey: bRo.unique_key as string, bChannel };
+}
+
+/** A check in A with the same slug as B's. */
+async function sameSlugInA(a: TestProject): Promise<string> {
+  const res = await as(a.api_key, "/api/v3/checks/", { method: "POST", body: JSON.stringify({ name: "a's secret", slug: "secret" }) });
+  expect(res.status).toBe(201);
+  return (await res.json<Json>()).uuid as string;
+}
+
+async function nPings(project: TestProject, uuid: string): Promise<number> {
+  return (await (await as(project.api_key, `/api/v3/checks/${uuid}`)).json<Json>()).n_pings as number;
 }
 
 async function unchanged(b: TestProject, uuid: string) {
@@ -54,7 +67,16 @@ describe("tenancy", () => {
   });
 
   it("A's keys cannot find B's check by unique_key, slug or tag", async () => {
-    const { a, uniqueKey } = await setup();
+    const { a, b, uuid, uniqueKey } = await setup();
+    const aUuid = await sameSlugInA(a);
+    for (const key of [a.api_key, a.api_key_readonly]) {
+      const { checks } = await (await as(key, "/api/v3/checks/?slug=secret")).json<{ checks: Json[] }>();
+      expect(checks.map((c) => c.name)).toEqual(["a's secret"]);
+    }
+    const aList = await (await as(a.api_key, "/api/v3/checks/?slug=secret")).json<{ checks: Json[] }>();
+    expect(aList.checks.map((c) => c.uuid)).toEqual([aUuid]);
+    const bList = await (await as(b.api_key, "/api/v3/checks/?slug=secret")).json<{ checks: Json[] }>();
+    expect(bList.checks.map((c) => c.uuid)).toEqual([uuid]);
     expect((await as(a.api_key_readonly, `/api/v3/checks/${uniqueKey}`)).status).toBe(404);
     expect((await as(a.api_key_readonly, `/api/v3/checks/${uniqueKey}/flips/`)).status).toBe(404);
     const list = await (await as(a.api_key, "/api/v3/checks/?tag=prod")).json<{ checks: unknown[] }>();
@@ -90,9 +112,33 @@ describe("tenancy", () => {
     expect((await call(aUrl.pathname.replace(aKey, bKey))).status).toBe(404);
   });
 
-  it("A's ping key cannot ping or create checks in B", async () => {
+  it("A's ping key does not reach B's check with a slug only B has", async () => {
     const { a, b, uuid } = await setup();
     expect((await call(`/ping/${a.ping_key}/secret`)).status).toBe(404);
+    await unchanged(b, uuid);
+  });
+
+  it("each project's ping key reaches only its own check when both have the same slug", async () => {
+    const { a, b, uuid } = await setup();
+    const aUuid = await sameSlugInA(a);
+    expect((await call(`/ping/${a.ping_key}/secret`)).status).toBe(200);
+    expect(await nPings(a, aUuid)).toBe(1);
+    expect(await nPings(b, uuid)).toBe(1);
+    expect((await call(`/ping/${b.ping_key}/secret`)).status).toBe(200);
+    expect(await nPings(a, aUuid)).toBe(1);
+    expect(await nPings(b, uuid)).toBe(2);
+  });
+
+  it("A's ping key with ?create=1 for a slug only B has creates a new check in A and leaves B alone", async () => {
+    const { a, b, uuid } = await setup();
+    const res = await call(`/ping/${a.ping_key}/secret?create=1`);
+    expect(res.status).toBe(201);
+    const { checks } = await (await as(a.api_key, "/api/v3/checks/")).json<{ checks: Json[] }>();
+    expect(checks).toHaveLength(1);
+    expect(checks[0]).toMatchObject({ slug: "secret", n_pings: 1 });
+    expect(checks[0]!.uuid).not.toBe(uuid);
+    const bChecks = await (await as(b.api_key, "/api/v3/checks/")).json<{ checks: Json[] }>();
+    expect(bChecks.checks.map((c) => c.uuid)).toEqual([uuid]);
     await unchanged(b, uuid);
   });
 });

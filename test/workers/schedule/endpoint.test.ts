@@ -1,7 +1,8 @@
 // GET /api/v3/schedule-preview: defaults, validation errors and rate limiting.
 import { exports } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
-import { parseIsoInstant, PREVIEW_RATE_LIMIT } from "../../../src/api/schedule-preview";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { parseIsoInstant, PREVIEW_RATE_LIMIT, PREVIEW_RATE_WINDOW_MS } from "../../../src/api/schedule-preview";
+import { freezeClock } from "../helpers";
 
 let n = 0;
 async function get(query: string, ip = `203.0.113.1-${++n}`): Promise<{ status: number; body: any; res: Response }> {
@@ -97,23 +98,46 @@ describe("schedule preview endpoint", () => {
     expect((await get(q({ schedule }))).status).toBe(200);
   });
 
-  it("rate-limits per client IP with 429 and Retry-After", async () => {
-    const ip = "192.0.2.77";
-    const query = q({ schedule: "0 0 * * *", after: "2024-01-01T00:00:00Z", n: "1" });
-    expect(PREVIEW_RATE_LIMIT).toBeGreaterThanOrEqual(100);
-    for (let i = 0; i < PREVIEW_RATE_LIMIT; i++) {
-      const r = await get(query, ip);
-      expect(r.status).toBe(200);
-    }
-    const limited = await get(query, ip);
+});
+
+describe("schedule preview rate limit", () => {
+  // The clock stands still (or moves only when the test says), so all requests fall in one window
+  // however slow the machine is.
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+  const query = q({ schedule: "0 0 * * *", after: "2024-01-01T00:00:00Z", n: "1" });
+
+  /** Uses up one client's window: PREVIEW_RATE_LIMIT answers 200. */
+  async function exhaust(ip: string) {
+    for (let i = 0; i < PREVIEW_RATE_LIMIT; i++) expect((await get(query, ip)).status).toBe(200);
+  }
+
+  it("answers 429 with Retry-After past the limit, counted per client IP", async () => {
+    freezeClock();
+    await exhaust("192.0.2.77");
+    const limited = await get(query, "192.0.2.77");
     expect(limited.status).toBe(429);
     expect(limited.body).toEqual({ error: "rate limited" });
-    const retry = Number(limited.res.headers.get("Retry-After"));
-    expect(retry).toBeGreaterThanOrEqual(1);
-    expect(retry).toBeLessThanOrEqual(10);
-    // Another client is not affected.
+    expect(limited.res.headers.get("Retry-After")).toBe(String(PREVIEW_RATE_WINDOW_MS / 1000));
     expect((await get(query, "192.0.2.78")).status).toBe(200);
-  });
+  }, 30_000); // over 120 requests
+
+  it("Retry-After counts down the seconds left in the window, rounded up", async () => {
+    const clock = freezeClock();
+    await exhaust("192.0.2.79");
+    clock.advance(PREVIEW_RATE_WINDOW_MS - 2_500);
+    expect((await get(query, "192.0.2.79")).res.headers.get("Retry-After")).toBe("3");
+  }, 30_000);
+
+  it("lets the client in again once its window has passed", async () => {
+    const clock = freezeClock();
+    await exhaust("192.0.2.80");
+    clock.advance(PREVIEW_RATE_WINDOW_MS - 1);
+    expect((await get(query, "192.0.2.80")).status).toBe(429);
+    clock.advance(1);
+    expect((await get(query, "192.0.2.80")).status).toBe(200);
+  }, 30_000);
 });
 
 describe("parseIsoInstant", () => {
