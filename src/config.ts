@@ -74,6 +74,8 @@ export interface Config {
   pingEmailDomain: string;
   /** New (or readdressed) email channels must confirm their address by link before they get alerts. */
   emailUseVerification: boolean;
+  /** An unsettled alert nobody touches for this long is handed to the queue again by the sweeper. */
+  alertWatchMs: number;
 }
 
 export function config(env: Env, origin = ""): Config {
@@ -93,5 +95,6 @@ export function config(env: Env, origin = ""): Config {
     allowPrivateIps: env.INTEGRATIONS_ALLOW_PRIVATE_IPS === "true",
     pingEmailDomain: env.PING_EMAIL_DOMAIN ?? "",
     emailUseVerification: (env.EMAIL_USE_VERIFICATION ?? "").trim().toLowerCase() !== "false",
+    alertWatchMs: Math.max(1, intVar(env.ALERT_WATCH_SECONDS, 60, "ALERT_WATCH_SECONDS")) * 1000,
   };
 }

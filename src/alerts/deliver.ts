@@ -61,10 +61,13 @@ const QUERIES_PER_PAIR = 4;
 /** An unsettled alert nobody touches for this long after its retry is due is handed to the queue again. */
 const WATCH_SLACK_MS = 60_000;
 
-/** Retry delays: two quick ones (receivers that blip), then doubling: 1 s, 3 s, 10 s, 20 s, … 640 s. */
+/**
+ * Retry delays: two quick ones (receivers that blip), then doubling from 10 s up to 2 minutes, so a
+ * receiver that comes back is reached within 2 minutes: 1 s, 3 s, 10 s, 20 s, 40 s, 80 s, 120 s, ….
+ */
 export function retryDelayMs(attempt: number): number {
   const quick = [1000, 3000];
-  return attempt <= quick.length ? quick[Math.max(1, attempt) - 1]! : 10_000 * 2 ** (attempt - 3);
+  return attempt <= quick.length ? quick[Math.max(1, attempt) - 1]! : Math.min(120_000, 10_000 * 2 ** (attempt - 3));
 }
 
 interface CheckAlerts {

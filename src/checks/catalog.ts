@@ -278,13 +278,11 @@ export interface PendingAlert {
 }
 
 /**
- * If nothing settles a stored alert within this long, the sweeper hands it to the queue again: the
- * queue may have lost the message (local queues keep messages in memory) or the consumer died.
+ * Stores alert snapshots; a snapshot already there is kept (the outbox may hand one over twice). If
+ * nothing settles one within `watchMs`, the sweeper hands it to the queue again: the queue may have
+ * lost the message (local queues keep messages in memory) or the consumer died.
  */
-export const ALERT_WATCH_MS = 120_000;
-
-/** Stores alert snapshots; a snapshot already there is kept (the outbox may hand one over twice). */
-export function storeAlertStatements(db: D1Database, alerts: PendingAlert[], now: number): D1PreparedStatement[] {
+export function storeAlertStatements(db: D1Database, alerts: PendingAlert[], now: number, watchMs: number): D1PreparedStatement[] {
   return alerts.map(({ flip_id, snapshot }) => {
     const snap = JSON.parse(snapshot) as CheckSnapshot;
     return db
@@ -303,7 +301,7 @@ export function storeAlertStatements(db: D1Database, alerts: PendingAlert[], now
         snapshot,
         now,
         snap.seq ?? 0,
-        now + ALERT_WATCH_MS,
+        now + watchMs,
       );
   });
 }
@@ -313,7 +311,7 @@ export function storeAlertStatements(db: D1Database, alerts: PendingAlert[], now
  * waiting in its outbox: one D1 round trip, so a flip's alert is ready for the queue as soon as its
  * summary is. "orphan" means the catalog row is gone or being removed.
  */
-export async function mirrorSummary(db: D1Database, s: Summary, alerts: PendingAlert[] = []): Promise<"ok" | "stale" | "orphan"> {
+export async function mirrorSummary(db: D1Database, s: Summary, alerts: PendingAlert[], watchMs: number): Promise<"ok" | "stale" | "orphan"> {
   const [update, ...rest] = await db.batch([
     db
       .prepare(
@@ -334,7 +332,7 @@ export async function mirrorSummary(db: D1Database, s: Summary, alerts: PendingA
         s.applied_version,
         s.next_alarm,
       ),
-    ...storeAlertStatements(db, alerts, Date.now()),
+    ...storeAlertStatements(db, alerts, Date.now(), watchMs),
     db.prepare("SELECT deleted_at FROM checks WHERE id = ?").bind(s.id),
   ]);
   if (update!.meta.changes > 0) return "ok";

@@ -674,7 +674,7 @@ export class CheckDO extends DurableObject<Env> {
       (row) => !this.#stored.has(row.flip_id),
     );
     try {
-      const outcome = await withTimeout(mirrorSummary(this.env.DB, this.#summary(), pending), MIRROR_TIMEOUT_MS);
+      const outcome = await withTimeout(mirrorSummary(this.env.DB, this.#summary(), pending, config(this.env).alertWatchMs), MIRROR_TIMEOUT_MS);
       for (const row of pending) this.#stored.add(row.flip_id);
       if (outcome === "orphan") {
         // The catalog no longer has this check: never alert for a check nobody can see.
@@ -713,7 +713,8 @@ export class CheckDO extends DurableObject<Env> {
       const flipId = row.flip_id as string;
       try {
         if (!this.#stored.has(flipId)) {
-          await storeAlertStatements(this.env.DB, [{ flip_id: flipId, snapshot: row.snapshot as string }], Date.now())[0]!.run();
+          const watchMs = config(this.env).alertWatchMs;
+          await storeAlertStatements(this.env.DB, [{ flip_id: flipId, snapshot: row.snapshot as string }], Date.now(), watchMs)[0]!.run();
         }
         const snap = JSON.parse(row.snapshot as string) as CheckSnapshot;
         await this.alerts.send({ flip_id: flipId, check_id: snap.check_id, project_id: snap.project_id });

@@ -6,7 +6,8 @@
 //   consumer killed mid-batch), from the snapshots already in D1;
 // - finishes interrupted removals and project deletions; prunes old rows.
 import { finishProjectDeletion } from "../admin/projects";
-import { ALERT_WATCH_MS, checkStub, reconfigure, removeCheck, type CheckRow } from "./catalog";
+import { config } from "../config";
+import { checkStub, reconfigure, removeCheck, type CheckRow } from "./catalog";
 
 const GRACE_MS = 60_000;
 const BATCH = 100;
@@ -115,7 +116,7 @@ async function requeueAlerts(env: Env, now: number, report: SweepReport): Promis
     const chunk = results.slice(i, i + 100);
     await env.ALERTS.sendBatch(chunk.map((body) => ({ body })));
     await env.DB.prepare("UPDATE alert_flips SET watch_until = ? WHERE id IN (SELECT value FROM json_each(?)) AND watch_until IS NOT NULL")
-      .bind(now + ALERT_WATCH_MS, JSON.stringify(chunk.map((r) => r.flip_id)))
+      .bind(now + config(env).alertWatchMs, JSON.stringify(chunk.map((r) => r.flip_id)))
       .run();
     report.requeued += chunk.length;
   }
