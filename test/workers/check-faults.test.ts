@@ -254,3 +254,69 @@ describe("stored schema upgrades", () => {
     expect((await scheduled(id)).reminder).toBe(nagDue);
   });
 });
+
+describe("what else the object and the sweeper survive", () => {
+  it("a failing summary mirror does not fail the ping; the alarm writes it later", async () => {
+    const { id } = await makeCheck();
+    const s = stub(id);
+    await runInDurableObject(s, (instance) => {
+      const failing = { prepare: env.DB.prepare.bind(env.DB), batch: () => Promise.reject(new Error("D1 unavailable")) };
+      (instance as unknown as { env: Env }).env = { ...env, DB: failing as unknown as D1Database };
+    });
+    expect((await call(`/ping/${id}/fail`)).status).toBe(200);
+    expect(await summaryRow(id)).toMatchObject({ status: "new" });
+    const due = (await scheduled(id)).mirror!;
+    expect(due).toBeGreaterThan(Date.now());
+    await runInDurableObject(s, (instance) => {
+      (instance as unknown as { env: Env }).env = env;
+    });
+    await runDurableObjectAlarm(s);
+    expect(await summaryRow(id)).toMatchObject({ status: "down" });
+  });
+
+  it("an object whose catalog row is gone removes itself instead of alerting for an invisible check", async () => {
+    const { id } = await makeCheck();
+    await env.DB.prepare("DELETE FROM checks WHERE id = ?").bind(id).run();
+    await call(`/ping/${id}/fail`);
+    expect(await stub(id).state()).toBeNull();
+    expect((await call(`/ping/${id}`)).status).toBe(404);
+  });
+
+  it("a poke that fails is counted and the other overdue checks are still poked", async () => {
+    const p = await makeProject();
+    const [a, b] = [(await makeCheck({}, p)).id, (await makeCheck({}, p)).id];
+    const past = Date.now() - 10 * MIN;
+    await env.DB.prepare("UPDATE checks SET next_alarm = ? WHERE id IN (?, ?)").bind(past, a, b).run();
+    const real = env.CHECKS;
+    const broken = {
+      idFromName: (name: string) => real.idFromName(name),
+      get: (oid: DurableObjectId) => {
+        const s = real.get(oid);
+        const failing = oid.equals(real.idFromName(a));
+        return new Proxy(s, {
+          get: (target, prop) =>
+            prop === "poke" && failing ? () => Promise.reject(new Error("object reset")) : (target as unknown as Record<string | symbol, unknown>)[prop],
+        });
+      },
+    };
+    const report = await sweep({ ...env, CHECKS: broken } as unknown as Env, Date.now());
+    expect(report.pokeFailed).toBe(1);
+    expect(report.poked).toBeGreaterThanOrEqual(1);
+    // b was poked: its summary shows its real next alarm (none: never pinged) instead of the stale one.
+    expect((await summaryRow(b))!.next_alarm).toBeNull();
+    expect((await summaryRow(a))!.next_alarm).toBe(past);
+  });
+
+  it("deleting a project with more than 50 checks removes 50 at once and the sweeper the rest", async () => {
+    const p = await makeProject();
+    await Promise.all(Array.from({ length: 60 }, (_, i) => makeCheck({ name: `c${i}` }, p)));
+    const del = await call(`/admin/v1/projects/${p.id}`, { method: "DELETE", headers: { Authorization: "Bearer test-admin-token" } });
+    expect(del.status).toBe(200);
+    const left = async () => (await env.DB.prepare("SELECT count(*) AS n FROM checks WHERE project_id = ?").bind(p.id).first<{ n: number }>())!.n;
+    expect(await left()).toBe(10);
+    const report = await sweep(env, Date.now() + 2 * MIN);
+    expect(report.projectsDeleted).toBe(1);
+    expect(await left()).toBe(0);
+    expect(await env.DB.prepare("SELECT id FROM projects WHERE id = ?").bind(p.id).first()).toBeNull();
+  }, 60_000);
+});
