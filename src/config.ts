@@ -1,4 +1,5 @@
 // Typed view of the wrangler.toml vars and secrets, with the documented defaults.
+import { randomHex } from "./crypto";
 
 const INSECURE_SECRET_KEY = "edgechecks-insecure-local-secret-key";
 let warnedAboutSecret = false;
@@ -43,7 +44,7 @@ function fallbackSecret(env: Env, origin: string): string {
   }
   if (isolateSecret === null) {
     console.error("SECRET_KEY is not set on a public deployment: every request but /api/v3/status/ is refused. Set it with `wrangler secret put SECRET_KEY`.");
-    isolateSecret = [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, "0")).join("");
+    isolateSecret = randomHex(32);
   }
   return isolateSecret;
 }

@@ -7,7 +7,7 @@ import { openapiRoutes } from "./api/openapi";
 import { managementApi } from "./api/routes";
 import { schedulePreview } from "./api/schedule-preview";
 import { badgeRoutes } from "./badges/routes";
-import { sweep } from "./checks/sweeper";
+import { sweep } from "./sweeper/sweep";
 import { isLocalRun, secretKeyMissing } from "./config";
 import type { AppEnv } from "./http/app-env";
 import { errorResponse } from "./http/errors";

@@ -5,7 +5,8 @@ import { config } from "../config";
 import type { AppEnv } from "../http/app-env";
 import { HttpError, readJson } from "../http/errors";
 import { parseBody } from "../http/validate";
-import { createProject, deleteProject, getProject, listProjects, rotateKey, setNagPeriod } from "./projects";
+import { deleteProject } from "../projects/deletion";
+import { createProject, getProject, listProjects, rotateKey, setNagPeriod } from "./projects";
 import { createProjectSchema, rotateKeySchema, updateProjectSchema } from "./schemas";
 import { UUID_RE } from "../http/common";
 

@@ -3,19 +3,15 @@
 // works for the other, and nothing needs storing. The verification token covers the address too:
 // changing the address makes links sent to the old one useless. Pure apart from crypto.subtle.
 import { safeEqual } from "../auth/keys";
+import { base64Url, hmac } from "../crypto";
 import type { EmailMessage } from "./transports/email";
 import { escapeHtml } from "./transports/text";
 
-const encoder = new TextEncoder();
 
 /** Tokens are 43 characters of base64url (256 bits). */
 const TOKEN_RE = /^[A-Za-z0-9_-]{43}$/;
 
-async function sign(secret: string, message: string): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, encoder.encode(message)));
-  return btoa(String.fromCharCode(...mac)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
+const sign = async (secret: string, message: string): Promise<string> => base64Url(await hmac("SHA-256", secret, message));
 
 // NUL separates the parts: it can appear in none of them.
 export const verifyToken = (secret: string, channelId: string, address: string): Promise<string> =>

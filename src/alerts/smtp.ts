@@ -2,6 +2,9 @@
 // (or LOGIN when that is all the server offers), one message, QUIT. Failures come back as a
 // SendResult-like outcome; a 5xx answer to RCPT TO (the address is refused) is permanent.
 import { connect } from "cloudflare:sockets";
+import { base64 } from "../crypto";
+
+const encoder = new TextEncoder();
 import type { SendResult } from "./http";
 
 export type SmtpTls = "starttls" | "on" | "off";
@@ -80,13 +83,6 @@ interface Reply {
   lines: string[];
 }
 
-const encoder = new TextEncoder();
-
-function base64(s: string): string {
-  let bin = "";
-  for (const b of encoder.encode(s)) bin += String.fromCharCode(b);
-  return btoa(bin);
-}
 
 /** Lines starting with "." get one more, so the message cannot end the DATA early (RFC 5321 §4.5.2). */
 export function dotStuff(data: string): string {

@@ -1,6 +1,7 @@
 // Webhook placeholder substitution with Healthchecks' rules (reference §7.3): one pass over the
 // template split on "$", each piece replaced by the first placeholder it starts with, in a fixed
 // order; values are encoded for where the template is used (URL, body or header value).
+import { tagList } from "../checks/model";
 import { isoString } from "../checks/render";
 import type { AlertContext } from "./types";
 
@@ -53,11 +54,6 @@ export function latin1CharRefs(s: string): string {
     out += cp > 0xff ? `&#${cp};` : ch;
   }
   return out;
-}
-
-/** Tags as Healthchecks' tags_list: the space-separated words of the tags string, empties dropped. */
-function tagList(tags: string): string[] {
-  return tags.split(" ").map((t) => t.trim()).filter((t) => t !== "");
 }
 
 const str = (v: unknown): string => (typeof v === "string" ? v : v === null || v === undefined ? "" : String(v));

@@ -1,4 +1,5 @@
 // Key generation, hashing and constant-time comparison (keys are never stored in plaintext).
+import { hmac, sha256Hex, toHex } from "../crypto";
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const LOWER_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789";
@@ -22,27 +23,10 @@ export const newApiKey = (prefix: "hcw_" | "hcr_"): string => prefix + randomStr
 /** 22 chars of [a-z0-9], like Healthchecks' ping keys. */
 export const newPingKey = (): string => randomString(LOWER_ALNUM, 22);
 
-const toHex = (buf: ArrayBuffer): string =>
-  Array.from(new Uint8Array(buf), (b) => b.toString(16).padStart(2, "0")).join("");
-
-export async function sha256Hex(text: string): Promise<string> {
-  return toHex(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
-}
-
-export async function sha1Hex(text: string): Promise<string> {
-  return toHex(await crypto.subtle.digest("SHA-1", encoder.encode(text)));
-}
-
-async function hmacHex(secret: string, message: string): Promise<string> {
-  const key = await crypto.subtle.importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, [
-    "sign",
-  ]);
-  return toHex(await crypto.subtle.sign("HMAC", key, encoder.encode(message)));
-}
 
 /** Stored form of an API key: "<first 8 chars>.<hex HMAC-SHA256(SECRET_KEY, key)>" (Healthchecks' format). */
 export async function hashApiKey(key: string, secret: string): Promise<string> {
-  return `${key.slice(0, 8)}.${await hmacHex(secret, key)}`;
+  return `${key.slice(0, 8)}.${toHex(await hmac("SHA-256", secret, key))}`;
 }
 
 /** Constant-time string equality (the length difference is the only thing that leaks). */

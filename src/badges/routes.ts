@@ -3,6 +3,7 @@
 // DO mirrors a status change into D1 before it answers the ping, so badges are never behind.
 import { Hono, type Context } from "hono";
 import type { CheckRow } from "../checks/catalog";
+import { tagList } from "../checks/model";
 import { summaryStatus } from "../checks/summary-status";
 import { config } from "../config";
 import type { AppEnv } from "../http/app-env";
@@ -64,7 +65,6 @@ function render(fmt: string, label: string, summary: BadgeSummary): Response {
 }
 
 /** Healthchecks' tag list: space-separated, surrounding whitespace ignored. */
-const tagsOf = (tags: string): string[] => tags.split(" ").map((t) => t.trim()).filter((t) => t !== "");
 
 type JoinedRow = CheckRow & { p_id: string };
 
@@ -82,7 +82,7 @@ async function projectBadge(c: Context<AppEnv>, r: Extract<BadgeRoute, { kind: "
     .all<JoinedRow>();
   if (results.length === 0) return notFound();
   const now = Date.now();
-  const rows = results.filter((row) => row.id !== null && (r.tag === "*" || tagsOf(row.tags).includes(r.tag)));
+  const rows = results.filter((row) => row.id !== null && (r.tag === "*" || tagList(row.tags).includes(r.tag)));
   const summary = aggregate(
     rows.map((row) => summaryStatus(row, now)),
     !isTwoState(r.sig),

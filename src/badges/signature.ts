@@ -1,15 +1,10 @@
 // Badge URL signatures (reference §3.1): a tag badge URL carries the first 8 characters of an
 // HMAC over the tag, so badge URLs are public but cannot be made up for other tags or projects.
 import { safeEqual } from "../auth/keys";
+import { base64Url, hmac, sha1 } from "../crypto";
 
-const encoder = new TextEncoder();
 const SIG_LENGTH = 8;
 
-function base64UrlNoPad(bytes: ArrayBuffer): string {
-  let bin = "";
-  for (const b of new Uint8Array(bytes)) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-}
 
 /**
  * The signature of `tag` under a project's badge key: HMAC-SHA1 keyed with the raw SHA-1 digest of
@@ -17,10 +12,7 @@ function base64UrlNoPad(bytes: ArrayBuffer): string {
  * suffix (that is, the 3-state form).
  */
 export async function badgeSignature(badgeKey: string, tag: string, secret: string): Promise<string> {
-  const keyBytes = await crypto.subtle.digest("SHA-1", encoder.encode(badgeKey + secret));
-  const key = await crypto.subtle.importKey("raw", keyBytes, { name: "HMAC", hash: "SHA-1" }, false, ["sign"]);
-  const mac = await crypto.subtle.sign("HMAC", key, encoder.encode(tag));
-  return base64UrlNoPad(mac).slice(0, SIG_LENGTH);
+  return base64Url(await hmac("SHA-1", await sha1(badgeKey + secret), tag)).slice(0, SIG_LENGTH);
 }
 
 /** A 10-character signature ending in "-2" asks for the 2-state badge; anything else, 3 states. */

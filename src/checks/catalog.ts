@@ -3,8 +3,8 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { checks, checkChannels, projects } from "../db/schema";
-import { sha1Hex } from "../auth/keys";
-import type { CheckConfigInput, CheckSnapshot, CheckView, PingInput, PingResult, StoredStatus } from "./model";
+import { sha1Hex } from "../crypto";
+import { CHECK_DEFAULTS, type CheckConfigInput, type CheckSnapshot, type CheckView, type PingInput, type PingResult, type StoredStatus } from "./model";
 
 export type CheckRow = typeof checks.$inferSelect;
 
@@ -78,24 +78,7 @@ export async function newRow(projectId: string, fields: NewCheckFields): Promise
   return {
     id,
     project_id: projectId,
-    name: "",
-    slug: "",
-    tags: "",
-    desc: "",
-    kind: "simple",
-    timeout: 86400,
-    grace: 3600,
-    schedule: "* * * * *",
-    tz: "UTC",
-    filter_subject: false,
-    filter_body: false,
-    filter_http_body: false,
-    filter_default_fail: false,
-    start_kw: "",
-    success_kw: "",
-    failure_kw: "",
-    methods: "",
-    manual_resume: false,
+    ...CHECK_DEFAULTS,
     ...fields,
     unique_key: await uniqueKeyFor(id),
     badge_key: crypto.randomUUID(),

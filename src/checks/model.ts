@@ -12,8 +12,34 @@ export type PingKind = "success" | "start" | "fail" | "log" | "ign";
 /** What a ping URL asks for, before filters. */
 export type UrlAction = "success" | "start" | "fail" | "log";
 
-export const DEFAULT_TIMEOUT = 86400;
-export const DEFAULT_GRACE = 3600;
+/** Healthchecks' tags_list: split on spaces, surrounding whitespace trimmed, empty ones dropped. */
+export const tagList = (tags: string): string[] =>
+  tags
+    .split(" ")
+    .map((t) => t.trim())
+    .filter((t) => t !== "");
+
+/** Healthchecks' defaults of a new check: the catalog row, the D1 columns and the object's config use these. */
+export const CHECK_DEFAULTS = {
+  name: "",
+  slug: "",
+  tags: "",
+  desc: "",
+  kind: "simple" as Kind,
+  timeout: 86400,
+  grace: 3600,
+  schedule: "* * * * *",
+  tz: "UTC",
+  filter_subject: false,
+  filter_body: false,
+  filter_http_body: false,
+  filter_default_fail: false,
+  start_kw: "",
+  success_kw: "",
+  failure_kw: "",
+  methods: "" as "" | "POST",
+  manual_resume: false,
+};
 export const DEFAULT_PING_LOG_LIMIT = 100;
 
 /**
@@ -23,24 +49,24 @@ export const DEFAULT_PING_LOG_LIMIT = 100;
 export const checkConfigSchema = z.object({
   id: z.uuid(),
   project_id: z.string().min(1).max(64),
-  name: z.string().max(100).default(""),
-  slug: z.string().max(100).regex(/^[a-z0-9_-]*$/).default(""),
-  tags: z.string().max(500).default(""),
-  desc: z.string().max(10_000).default(""),
-  kind: z.enum(["simple", "cron", "oncalendar"]).default("simple"),
-  timeout: z.int().min(1).max(31_536_000).default(DEFAULT_TIMEOUT),
-  grace: z.int().min(1).max(31_536_000).default(DEFAULT_GRACE),
-  schedule: z.string().max(100).default("* * * * *"),
-  tz: z.string().max(36).default("UTC"),
-  filter_subject: z.boolean().default(false),
-  filter_body: z.boolean().default(false),
-  filter_http_body: z.boolean().default(false),
-  filter_default_fail: z.boolean().default(false),
-  start_kw: z.string().max(200).default(""),
-  success_kw: z.string().max(200).default(""),
-  failure_kw: z.string().max(200).default(""),
-  methods: z.enum(["", "POST"]).default(""),
-  manual_resume: z.boolean().default(false),
+  name: z.string().max(100).default(CHECK_DEFAULTS.name),
+  slug: z.string().max(100).regex(/^[a-z0-9_-]*$/).default(CHECK_DEFAULTS.slug),
+  tags: z.string().max(500).default(CHECK_DEFAULTS.tags),
+  desc: z.string().max(10_000).default(CHECK_DEFAULTS.desc),
+  kind: z.enum(["simple", "cron", "oncalendar"]).default(CHECK_DEFAULTS.kind),
+  timeout: z.int().min(1).max(31_536_000).default(CHECK_DEFAULTS.timeout),
+  grace: z.int().min(1).max(31_536_000).default(CHECK_DEFAULTS.grace),
+  schedule: z.string().max(100).default(CHECK_DEFAULTS.schedule),
+  tz: z.string().max(36).default(CHECK_DEFAULTS.tz),
+  filter_subject: z.boolean().default(CHECK_DEFAULTS.filter_subject),
+  filter_body: z.boolean().default(CHECK_DEFAULTS.filter_body),
+  filter_http_body: z.boolean().default(CHECK_DEFAULTS.filter_http_body),
+  filter_default_fail: z.boolean().default(CHECK_DEFAULTS.filter_default_fail),
+  start_kw: z.string().max(200).default(CHECK_DEFAULTS.start_kw),
+  success_kw: z.string().max(200).default(CHECK_DEFAULTS.success_kw),
+  failure_kw: z.string().max(200).default(CHECK_DEFAULTS.failure_kw),
+  methods: z.enum(["", "POST"]).default(CHECK_DEFAULTS.methods),
+  manual_resume: z.boolean().default(CHECK_DEFAULTS.manual_resume),
   /** Comma-joined sorted channel ids, as the API shows them. */
   channels: z.string().default(""),
   unique_key: z.string().length(40),

@@ -1,6 +1,6 @@
 // Prometheus text exposition (format 0.0.4) of a project's checks, in the families and label
 // layout of Healthchecks' metrics endpoint. Pure: the caller supplies each check's status.
-import type { Status } from "../checks/model";
+import { tagList, type Status } from "../checks/model";
 
 export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -21,14 +21,6 @@ export interface MetricsCheck {
 /** Label value escaping of the text format: backslash, double quote, newline. */
 export function escapeLabel(value: string): string {
   return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
-}
-
-/** The check's tags: split on spaces, surrounding whitespace trimmed, empty ones dropped. */
-export function tagList(tags: string): string[] {
-  return tags
-    .split(" ")
-    .map((t) => t.trim())
-    .filter((t) => t !== "");
 }
 
 /** Orders strings by Unicode code point (not UTF-16 unit), so sorting is the same on every server. */

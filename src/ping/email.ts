@@ -7,7 +7,7 @@
 //   it; a Durable Object SQLite row holds at most 2 MB). The filters see the same capped message.
 // - Unknown recipients are rejected with a permanent SMTP error through setReject (as smtpd's 550),
 //   before the message is read: the lookup comes first, the parse only for a known check.
-import { sha256Hex } from "../auth/keys";
+import { sha256Hex } from "../crypto";
 import { findBySlug } from "../checks/catalog";
 import type { PingInput, PingResult } from "../checks/model";
 import { config, isLocalRun, MAX_STORED_BODY, secretKeyMissing } from "../config";

@@ -1,6 +1,6 @@
 // The ping endpoints (reference §1): routing as Healthchecks' URL patterns, exact bodies and headers.
 import { Hono, type Context } from "hono";
-import { sha256Hex } from "../auth/keys";
+import { sha256Hex } from "../crypto";
 import { autoCreateBySlug, findBySlug, pingCheck } from "../checks/catalog";
 import type { PingInput, PingResult } from "../checks/model";
 import { config, HARD_BODY_CAP, MAX_STORED_BODY, type Config } from "../config";

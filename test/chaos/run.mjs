@@ -126,7 +126,7 @@ const scenarios = {
     const failedAttempts = rows.reduce((n, r) => n + r.attempts - 1, 0);
     return {
       ok: all !== null && took <= 120 && failedAttempts > 0,
-      line: `receiver down 3 min: ${byCheck(receiver.requests).size}/20 delivered ${took.toFixed(0)} s after it came back, ${failedAttempts} failed attempts logged (e.g. "${rows.find((r) => r.attempts > 1)?.error ?? ""}")`,
+      line: `receiver down 3 min: ${byCheck(receiver.requests).size}/20 delivered ${took.toFixed(0)} s after it came back, ${failedAttempts} failed attempts logged (attempts per alert ${Math.min(...rows.map((r) => r.attempts))}–${Math.max(...rows.map((r) => r.attempts))})`,
       instance,
       receiver,
     };

@@ -5,7 +5,7 @@ import { createScheduledController } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { MAX_ATTEMPTS } from "../../src/alerts/claims";
-import { sweep } from "../../src/checks/sweeper";
+import { sweep } from "../../src/sweeper/sweep";
 import worker from "../../src/index";
 import { checkWith, consume, consumeBatch, flipped, hold, received, release, script, webhookChannel } from "./alert-helpers";
 import { api, makeProject } from "./helpers";

@@ -8,7 +8,7 @@ import { SNAPSHOT_BODY_LIMIT, SNAPSHOT_DESC_LIMIT } from "../../src/checks/check
 import { CHECK_DO_MIGRATIONS, CHECK_DO_SCHEMA } from "../../src/checks/check-do-schema";
 import { newRow } from "../../src/checks/catalog";
 import type { CheckSnapshot } from "../../src/checks/model";
-import { sweep } from "../../src/checks/sweeper";
+import { sweep } from "../../src/sweeper/sweep";
 import { checks } from "../../src/db/schema";
 import worker from "../../src/index";
 import {

@@ -1,6 +1,7 @@
 // The Prometheus renderer alone: families, label layout, escaping, ordering, tag aggregation.
 import { describe, expect, it } from "vitest";
-import { escapeLabel, type MetricsCheck, renderMetrics, tagList } from "../../src/metrics/prometheus";
+import { tagList } from "../../src/checks/model";
+import { escapeLabel, type MetricsCheck, renderMetrics } from "../../src/metrics/prometheus";
 
 const K = (n: number) => String(n).repeat(40);
 

@@ -2,7 +2,7 @@
 import { createScheduledController, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { sweep } from "../../src/checks/sweeper";
+import { sweep } from "../../src/sweeper/sweep";
 import worker from "../../src/index";
 import { call, makeCheck, stub, summaryRow, view } from "./helpers";
 

@@ -33,9 +33,9 @@ import {
   periodLine,
   plainMessage,
   reasonSentence,
-  tagList,
   title,
 } from "../../src/alerts/transports/text";
+import { tagList } from "../../src/checks/model";
 import { basicAuth, zulip } from "../../src/alerts/transports/zulip";
 import type { AlertContext, OutgoingRequest } from "../../src/alerts/types";
 

@@ -2,6 +2,7 @@
 // message that carries it (multipart/alternative, UTF-8, quoted-printable parts; inside
 // multipart/mixed when the last ping was an email, attached as last-ping.eml). The SMTP client
 // (../smtp.ts) sends what toMime() returns.
+import { base64 } from "../../crypto";
 import type { AlertContext, ChannelValue } from "../types";
 import { escapeHtml, isDown, displayName, messageParts, type MessageParts } from "./text";
 
@@ -94,12 +95,6 @@ export function buildEmail(ctx: AlertContext, value: ChannelValue<"email">, unsu
 
 const utf8 = new TextEncoder();
 
-/** Base64 of a string's UTF-8 bytes. */
-export function base64Utf8(s: string): string {
-  let bin = "";
-  for (const b of utf8.encode(s)) bin += String.fromCharCode(b);
-  return btoa(bin);
-}
 
 /**
  * A header value as-is when it is printable ASCII, else as RFC 2047 encoded words (base64, UTF-8),
@@ -119,7 +114,7 @@ export function encodeHeader(value: string): string {
     chunk += ch;
   }
   if (chunk !== "") words.push(chunk);
-  return words.map((w) => `=?UTF-8?B?${base64Utf8(w)}?=`).join("\r\n ");
+  return words.map((w) => `=?UTF-8?B?${base64(w)}?=`).join("\r\n ");
 }
 
 /** Quoted-printable (RFC 2045) of a string's UTF-8 bytes, CRLF line breaks, lines ≤ 76 characters. */
@@ -177,7 +172,7 @@ function emailAttachment(raw: string): string[] {
   if (/^[\x01-\x7f]*$/.test(crlf) && crlf.split("\r\n").every((line) => line.length <= 998)) {
     return ["Content-Type: message/rfc822", disposition, "Content-Transfer-Encoding: 7bit", "", crlf];
   }
-  const b64 = base64Utf8(crlf).match(/.{1,76}/g) ?? [];
+  const b64 = base64(crlf).match(/.{1,76}/g) ?? [];
   return ['Content-Type: application/octet-stream; name="last-ping.eml"', disposition, "Content-Transfer-Encoding: base64", "", ...b64];
 }
 

@@ -1,6 +1,7 @@
 // Microsoft Teams via a Workflows ("Post to a channel when a webhook request is received") webhook:
 // a message activity with one Adaptive Card 1.2 attachment — a title, the reason/downtime text,
 // a FactSet with the check's details, and an "Open URL" action to the check.
+import { tagList } from "../../checks/model";
 import type { RequestBuilder } from "../types";
 import {
   alertTitle,
@@ -15,7 +16,6 @@ import {
   otherDownLines,
   periodFacts,
   reasonSentence,
-  tagList,
 } from "./text";
 
 type Element = Record<string, unknown>;

@@ -1,6 +1,7 @@
 // Slack incoming webhooks and the services that accept the same payload: Mattermost, Rocket.Chat,
 // and Discord's Slack-compatible endpoint (`<webhook>/slack`). One message: a summary `text` and one
 // attachment coloured good/danger, its title linking to the check's details page, with fields.
+import { tagList } from "../../checks/model";
 import type { AlertContext, OutgoingRequest, RequestBuilder } from "../types";
 import {
   alertTitle,
@@ -16,7 +17,6 @@ import {
   otherDownLines,
   periodFacts,
   reasonSentence,
-  tagList,
 } from "./text";
 
 export interface SlackField {

@@ -2,6 +2,7 @@
 // durations, the check's period/schedule, "also down" lines, and the escapes each markup needs.
 // Everything here is pure; transports pick the pieces and apply their own markup.
 import type { ChannelKind } from "../../api/channel-spec";
+import { tagList } from "../../checks/model";
 import type { AlertContext, ChannelValue, OtherDownCheck, OutgoingRequest } from "../types";
 
 /** The rendered (v3, rw) check inside a snapshot, with the fields the messages use. */
@@ -148,7 +149,6 @@ export function displayBody(body: string | null, limit = 1000): string | null {
 }
 
 /** Tags as a list ("" → []). */
-export const tagList = (tags: string): string[] => tags.split(" ").filter((t) => t !== "");
 
 /** One "also down" entry: `“name” (down for 3 hours)`, or just `“name”` when the time is unknown. */
 export function otherDownLine(other: OtherDownCheck, now: number): string {

@@ -1,15 +1,15 @@
 // Zulip send-message API: POST <site>/api/v1/messages, form-encoded, HTTP basic auth with the bot's
 // email and API key. Stream messages go to `to` under `topic` (default: the check's name); private
 // (direct) messages go to the user `to`, given as a JSON list of emails.
+import { base64 } from "../../crypto";
 import type { RequestBuilder } from "../types";
 import { displayName, formHeaders, joinUrl, markdownMessage, messageParts } from "./text";
 
-/** Basic credentials for UTF-8 user:password (btoa alone only takes latin-1). */
 /** Zulip's topic length limit. */
 const MAX_TOPIC = 60;
 
-export const basicAuth = (user: string, password: string): string =>
-  `Basic ${btoa(String.fromCharCode(...new TextEncoder().encode(`${user}:${password}`)))}`;
+/** Basic credentials for UTF-8 user:password. */
+export const basicAuth = (user: string, password: string): string => `Basic ${base64(`${user}:${password}`)}`;
 
 export const zulip: RequestBuilder<"zulip"> = (ctx, value) => {
   const form = new URLSearchParams();

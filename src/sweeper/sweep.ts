@@ -5,9 +5,9 @@
 // - hands unsettled alerts to the queue again when nothing touched them in time (a lost message, a
 //   consumer killed mid-batch), from the snapshots already in D1;
 // - finishes interrupted removals and project deletions; prunes old rows.
-import { finishProjectDeletion } from "../admin/projects";
+import { finishProjectDeletion } from "../projects/deletion";
 import { config } from "../config";
-import { checkStub, reconfigure, removeCheck, type CheckRow } from "./catalog";
+import { checkStub, reconfigure, removeCheck, type CheckRow } from "../checks/catalog";
 
 const GRACE_MS = 60_000;
 const BATCH = 100;
