@@ -1,4 +1,4 @@
-// Notification channels (beyond Healthchecks' API, which can only list them): create, update,
+// Notification channels (beyond Healthchecks' API, which can only list them): create, read, update,
 // delete, and send a test notification.
 import { and, asc, eq, inArray, isNull, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
@@ -8,12 +8,13 @@ import { sendTestNotification } from "../alerts/test-notification";
 import type { ChannelValue } from "../alerts/types";
 import { sendVerificationEmail } from "../alerts/verification";
 import { reconfigure } from "../checks/catalog";
+import { isoString } from "../checks/render";
 import { config } from "../config";
 import { channels, checkChannels, checks } from "../db/schema";
 import { HttpError } from "../http/errors";
 import { parseBody } from "../http/validate";
 import { cors, requireWrite, type ApiEnv } from "./auth";
-import { channelCreateSchema, channelUpdateSchema, isChannelKind } from "./channel-spec";
+import { channelCreateSchema, channelUpdateSchema, isChannelKind, maskChannelValue } from "./channel-spec";
 import { ownChannel, type C } from "./shared";
 
 export const channelsApi = new Hono<ApiEnv>();
@@ -80,7 +81,36 @@ function emailReverification(env: Env, row: { kind: string; value: string; email
   return { changes: {}, send: useVerification && !row.email_verified ? address : null };
 }
 
-channelsApi.use("/channels/:id", cors("POST, DELETE"));
+channelsApi.use("/channels/:id", cors("POST, DELETE, GET"));
+// Beyond Healthchecks: one channel with its value (secrets masked) and how its deliveries went.
+channelsApi.get("/channels/:id", requireWrite, async (c) => {
+  const row = await ownChannel(c);
+  const [attached, newest] = await c.env.DB.batch([
+    c.env.DB.prepare(
+      `SELECT c.id FROM check_channels cc JOIN checks c ON c.id = cc.check_id
+       WHERE cc.channel_id = ? AND c.project_id = ? AND c.deleted_at IS NULL ORDER BY c.created, c.id`,
+    ).bind(row.id, row.project_id),
+    // The newest delivery that was attempted or is being attempted (a superseded one never was).
+    c.env.DB.prepare(
+      `SELECT status FROM notifications WHERE channel_id = ? AND project_id = ? AND status != 'superseded'
+       ORDER BY created DESC, updated DESC LIMIT 1`,
+    ).bind(row.id, row.project_id),
+  ]);
+  const status = (newest!.results[0] as { status: string } | undefined)?.status;
+  return c.json({
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    value: maskChannelValue(row.kind, row.value),
+    disabled: row.disabled,
+    email_verified: row.email_verified,
+    last_error: row.last_error,
+    last_notify: isoString(row.last_notify),
+    last_notify_duration_ms: row.last_notify_duration,
+    last_result: status === undefined ? null : status === "sent" || status === "failed" ? status : "retrying",
+    checks: (attached!.results as { id: string }[]).map((r) => r.id),
+  });
+});
 channelsApi.post("/channels/:id", requireWrite, async (c) => {
   const row = await ownChannel(c);
   if (!isChannelKind(row.kind)) throw new HttpError(400, "json validation error: kind cannot be edited through the API");

@@ -6,8 +6,9 @@ import type { ApiEnv } from "./auth";
 import { badgesApi } from "./badges-routes";
 import { channelsApi } from "./channels-routes";
 import { checksApi } from "./checks-routes";
+import { notificationsApi } from "./notifications-routes";
 import { pingsApi } from "./pings-routes";
 import { statusApi } from "./status-routes";
 
 export const managementApi = new Hono<ApiEnv>();
-for (const resource of [checksApi, pingsApi, channelsApi, badgesApi, statusApi]) managementApi.route("/", resource);
+for (const resource of [checksApi, pingsApi, channelsApi, notificationsApi, badgesApi, statusApi]) managementApi.route("/", resource);
