@@ -37,6 +37,9 @@ Options:
 
 Every other argument is passed to \`wrangler dev\` unchanged, e.g.
   npm start -- --port 8899 --var ADMIN_TOKEN:secret --inspector-port 9333
+
+Webhooks may reach private and loopback addresses (INTEGRATIONS_ALLOW_PRIVATE_IPS
+is true unless you set it, e.g. --var INTEGRATIONS_ALLOW_PRIVATE_IPS:false).
 `;
 
 function log(message) {
@@ -111,24 +114,39 @@ function clientHost(ip) {
   return ip;
 }
 
-/** Does ADMIN_TOKEN reach the Worker (a --var, or .dev.vars / .env)? */
-function adminTokenGiven(passthrough) {
+/**
+ * Where the var `name` reaching the Worker comes from, and its value: a --var, or .dev.vars / .env;
+ * null when neither sets it.
+ */
+function givenVar(passthrough, name) {
+  const prefix = `${name}:`;
   for (let i = 0; i < passthrough.length; i++) {
     const arg = passthrough[i];
-    if (arg.startsWith("--var=ADMIN_TOKEN:")) return true;
+    if (arg.startsWith(`--var=${prefix}`)) return { source: "--var", value: arg.slice(`--var=${prefix}`.length) };
     if (arg === "--var") {
       // yargs arrays: `--var A:1 B:2` takes values until the next option.
       for (let j = i + 1; j < passthrough.length && !passthrough[j].startsWith("-"); j++) {
-        if (passthrough[j].startsWith("ADMIN_TOKEN:")) return true;
+        if (passthrough[j].startsWith(prefix)) return { source: "--var", value: passthrough[j].slice(prefix.length) };
       }
     }
   }
   for (const file of [".dev.vars", ".env"]) {
     const full = path.join(ROOT, file);
-    if (existsSync(full) && /^\s*ADMIN_TOKEN\s*=/m.test(readFileSync(full, "utf8"))) return true;
+    const match = existsSync(full) ? new RegExp(`^\\s*${name}\\s*=(.*)$`, "m").exec(readFileSync(full, "utf8")) : null;
+    if (match) return { source: file, value: match[1].trim() };
   }
-  return false;
+  return null;
 }
+
+/** Does ADMIN_TOKEN reach the Worker (a --var, or .dev.vars / .env)? */
+function adminTokenGiven(passthrough) {
+  return givenVar(passthrough, "ADMIN_TOKEN") !== null;
+}
+
+// A local development server: webhooks may reach receivers on this machine or the LAN, unless the
+// user sets the var (e.g. `--var INTEGRATIONS_ALLOW_PRIVATE_IPS:false` to try the guard).
+// Deployments keep wrangler.toml's "false".
+const PRIVATE_IPS = "INTEGRATIONS_ALLOW_PRIVATE_IPS";
 
 /** PIDs of every live descendant of `pid` (Linux /proc; empty elsewhere). */
 function descendants(pid) {
@@ -269,6 +287,8 @@ async function main() {
     "dev", "-c", CONFIG,
     "--port", String(opts.port), "--ip", opts.ip, "--persist-to", opts.persistTo,
     ...opts.passthrough,
+    // Last, so that it cannot take the user's following arguments as more --var values.
+    ...(givenVar(opts.passthrough, PRIVATE_IPS) === null ? ["--var", `${PRIVATE_IPS}:true`] : []),
   ];
   // wrangler dev keeps the terminal (its hotkeys) when there is one.
   const devExit = run(localBin("wrangler"), devArgs, { stdin: "inherit" });
@@ -323,6 +343,16 @@ async function fireCron() {
   }
 }
 
+/** The banner's line about private and loopback webhook targets. */
+function webhookLine() {
+  const given = givenVar(opts.passthrough, PRIVATE_IPS);
+  if (given === null) {
+    return `  Webhooks: private and loopback targets allowed (local default; deployments refuse them; --var ${PRIVATE_IPS}:false to refuse here too)`;
+  }
+  const allowed = given.value === "true";
+  return `  Webhooks: private and loopback targets ${allowed ? "allowed" : "refused"} (${PRIVATE_IPS}=${given.value} from ${given.source})`;
+}
+
 function printBanner() {
   const urlOpt = baseUrl === "http://127.0.0.1:8787" ? "" : ` --url ${baseUrl}`;
   const lines = [
@@ -331,6 +361,7 @@ function printBanner() {
     `  URL:      ${baseUrl}/`,
     `  State:    ${opts.persistTo}`,
     `  Cron:     ${opts.cron ? `sweeper fired every minute (${CRON})` : "off (--no-cron)"}`,
+    webhookLine(),
   ];
   if (adminTokenGiven(opts.passthrough)) {
     lines.push(`  Project:  ADMIN_TOKEN=<token> npm run admin --${urlOpt} create-project NAME`);

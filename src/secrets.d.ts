@@ -28,3 +28,7 @@ interface Env {
   /** Test-only (the crash suite): "true" makes every alarm handler throw, so the platform gives up on it. */
   TEST_FAIL_ALARMS?: string;
 }
+interface Env {
+  /** Test-only: every queue retry of an alert waits this many ms instead of the schedule (retryDelayMs). */
+  ALERT_RETRY_DELAY_MS?: string;
+}

@@ -6,6 +6,8 @@ declare module "vitest" {
     closedPort: number;
     /** fast-check's seed (FC_SEED, default fixed; vitest.config.ts). */
     fcSeed: number;
+    /** max_retries of the alerts queue's consumer in wrangler.toml (vitest.config.ts). */
+    alertsMaxRetries: number;
     /** SMTP servers (0: not started, no test certificate). */
     smtpPort: number;
     smtpLoginPort: number;

@@ -4,13 +4,23 @@ import { deliverFlips, giveUp, retryDelayMs, type AlertMessage } from "./deliver
 
 export type { AlertMessage };
 
+/**
+ * Seconds a retried message waits: the schedule's delay, or ALERT_RETRY_DELAY_MS when set (tests run
+ * the real queue's whole retry path without waiting 20 minutes).
+ */
+function delaySeconds(env: Env, scheduledMs: number): number {
+  const override = Number(env.ALERT_RETRY_DELAY_MS ?? "");
+  const ms = (env.ALERT_RETRY_DELAY_MS ?? "").trim() !== "" && Number.isFinite(override) && override >= 0 ? override : scheduledMs;
+  return Math.ceil(ms / 1000);
+}
+
 export async function consumeAlerts(batch: MessageBatch<AlertMessage>, env: Env): Promise<void> {
   let outcomes;
   try {
     outcomes = await deliverFlips(env, batch.messages.map((m) => m.body));
   } catch (err) {
     console.error("alert delivery failed", err);
-    for (const msg of batch.messages) msg.retry({ delaySeconds: Math.ceil(retryDelayMs(msg.attempts) / 1000) });
+    for (const msg of batch.messages) msg.retry({ delaySeconds: delaySeconds(env, retryDelayMs(msg.attempts)) });
     return;
   }
   const deferred = batch.messages.filter((_, i) => outcomes[i]!.deferred === true);
@@ -29,7 +39,7 @@ export async function consumeAlerts(batch: MessageBatch<AlertMessage>, env: Env)
     if (wasDeferred === true) return;
     if (snapshotMissing) console.error(`alert ${msg.body.flip_id} has no stored snapshot`);
     if (retryInMs === null) msg.ack();
-    else msg.retry({ delaySeconds: Math.ceil(retryInMs / 1000) });
+    else msg.retry({ delaySeconds: delaySeconds(env, retryInMs) });
   });
 }
 

@@ -257,3 +257,92 @@ export function channelUpdateSchema(kind: ChannelKind) {
 export type ChannelUpdate = z.output<ReturnType<typeof channelUpdateSchema>>;
 
 export const isChannelKind = (k: string): k is ChannelKind => (CHANNEL_KINDS as readonly string[]).includes(k);
+
+// ---- Showing a stored value (GET /channels/<id>) ----------------------------------------------
+
+/** A secret shown as "…" plus its last 4 characters — only when that leaves most of it hidden. */
+export function maskSecret(s: string): string {
+  return s.length >= 12 ? `…${s.slice(-4)}` : "…";
+}
+
+/** A URL whose credentials and query values are masked; the host and path stay readable. */
+function maskUrlParts(raw: string): string {
+  let u: URL;
+  try {
+    u = new URL(raw);
+  } catch {
+    return maskSecret(raw);
+  }
+  const auth = u.username === "" && u.password === "" ? "" : `${u.password === "" ? "…" : `${u.username}:…`}@`;
+  const query = [...u.searchParams].map(([k, v]) => `${k}=${maskSecret(v)}`).join("&");
+  return `${u.protocol}//${auth}${u.host}${u.pathname}${query === "" ? "" : `?${query}`}`;
+}
+
+/** An incoming-webhook URL (Slack and the like), whose path is the secret: only the origin and its end show. */
+function maskHookUrl(raw: string): string {
+  try {
+    const u = new URL(raw);
+    return `${u.origin}/${maskSecret(`${u.pathname}${u.search}`)}`;
+  } catch {
+    return maskSecret(raw);
+  }
+}
+
+const maskHeaders = (h: unknown) =>
+  Object.fromEntries(Object.entries((h ?? {}) as Record<string, string>).map(([name, value]) => [name, maskSecret(String(value))]));
+
+type Obj = Record<string, unknown>;
+const text = (v: unknown) => String(v ?? "");
+
+const MASKS: Record<ChannelKind, (v: unknown) => unknown> = {
+  // Addresses, chat and room ids, topics and member ids identify where alerts go; they grant nothing.
+  email: (v) => v,
+  telegram: (v) => v,
+  matrix: (v) => v,
+  group: (v) => v,
+  // Header values often carry an Authorization; URLs may carry user:password@ or ?token=.
+  webhook: (v) => {
+    const o = v as Obj;
+    return {
+      ...o,
+      url_down: o.url_down ? maskUrlParts(text(o.url_down)) : "",
+      url_up: o.url_up ? maskUrlParts(text(o.url_up)) : "",
+      headers_down: maskHeaders(o.headers_down),
+      headers_up: maskHeaders(o.headers_up),
+    };
+  },
+  slack: (v) => maskHookUrl(text(v)),
+  mattermost: (v) => maskHookUrl(text(v)),
+  msteamsw: (v) => maskHookUrl(text(v)),
+  googlechat: (v) => maskHookUrl(text(v)),
+  rocketchat: (v) => maskHookUrl(text(v)),
+  discord: (v) => ({ webhook: { url: maskHookUrl(text((v as { webhook?: Obj }).webhook?.url)) } }),
+  ntfy: (v) => {
+    const o = v as Obj;
+    return { ...o, url: maskUrlParts(text(o.url)), token: o.token ? maskSecret(text(o.token)) : "" };
+  },
+  gotify: (v) => ({ ...(v as Obj), url: maskUrlParts(text((v as Obj).url)), token: maskSecret(text((v as Obj).token)) }),
+  po: (v) => {
+    const [key = "", ...priorities] = text(v).split("|");
+    return [maskSecret(key), ...priorities].join("|");
+  },
+  pd: (v) => (typeof v === "string" ? maskSecret(v) : { ...(v as Obj), service_key: maskSecret(text((v as Obj).service_key)) }),
+  opsgenie: (v) => ({ ...(v as Obj), key: maskSecret(text((v as Obj).key)) }),
+  zulip: (v) => ({ ...(v as Obj), api_key: maskSecret(text((v as Obj).api_key)) }),
+};
+
+/**
+ * A channel's stored value (JSON text) as the API shows it: tokens, keys, passwords and secret URL
+ * parts replaced by "…" with their last characters, so a reader can tell channels apart but not use
+ * them. Anything unreadable shows as null rather than risk showing a secret.
+ */
+export function maskChannelValue(kind: string, stored: string): unknown {
+  if (!isChannelKind(kind)) return null;
+  try {
+    const value: unknown = JSON.parse(stored);
+    if (value === null || value === undefined) return null;
+    return MASKS[kind](value);
+  } catch {
+    return null;
+  }
+}

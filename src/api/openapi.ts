@@ -7,11 +7,13 @@ import { CHANNEL_KINDS, CHANNEL_VALUE_SCHEMAS } from "./channel-spec";
 import { checkSpecSchema } from "./check-spec";
 import {
   badgeListSchema,
+  channelDetailSchema,
   channelListSchema,
   checkListSchema,
   checkObjectSchema,
   errorSchema,
   flipListSchema,
+  notificationListSchema,
   pingListSchema,
 } from "./response-schemas";
 
@@ -39,6 +41,20 @@ const keyParam = {
   schema: { type: "string", pattern: "^[A-Za-z0-9]{40}$" },
 };
 const read = [{ apiKey: [] }];
+const channelIdParam = { name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } };
+
+/** The delivery log's pages (beyond Healthchecks). */
+const notificationsOf = (what: string, param: object) => ({
+  parameters: [
+    param,
+    { name: "limit", in: "query", schema: { type: "integer", minimum: 1, maximum: 100, default: 50 } },
+    { name: "before", in: "query", description: "the `next` of the previous page", schema: { type: "string" } },
+  ],
+  get: {
+    summary: `Deliveries of alerts ${what}, newest first (read-write key; beyond Healthchecks)`,
+    responses: { "200": ok("One page", notificationListSchema), "404": ok("Not found in this project", errorSchema), ...errors },
+  },
+});
 
 /** One alternative per channel kind, each with the value schema that validates it. */
 const channelCreateBody = z.union(
@@ -145,7 +161,11 @@ function document(serverUrl: string) {
         },
       },
       "/channels/{id}": {
-        parameters: [{ name: "id", in: "path", required: true, schema: { type: "string", format: "uuid" } }],
+        parameters: [channelIdParam],
+        get: {
+          summary: "A channel with its secrets masked, its last delivery and its checks (beyond Healthchecks)",
+          responses: { "200": ok("The channel", channelDetailSchema), "404": ok("No such channel in this project"), ...errors },
+        },
         post: {
           summary: "Rename a channel or replace its value (its kind stays)",
           requestBody: body(channelUpdateBody),
@@ -167,6 +187,8 @@ function document(serverUrl: string) {
           },
         },
       },
+      "/channels/{id}/notifications/": notificationsOf("through the channel", channelIdParam),
+      "/checks/{uuid}/notifications/": notificationsOf("of the check", uuidParam),
       "/badges/": {
         get: { summary: "Badge URLs per tag", responses: { "200": ok("Badge URLs", badgeListSchema), ...errors } },
       },

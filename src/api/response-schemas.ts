@@ -78,3 +78,45 @@ const badgeSet = z.object({ svg: z.url(), svg3: z.url(), json: z.url(), json3: z
 export const badgeListSchema = z.object({ badges: z.record(z.string(), badgeSet) }).strict();
 
 export const errorSchema = z.object({ error: z.string() });
+
+/** GET /channels/<id> (beyond Healthchecks): a channel with its secrets masked and its delivery state. */
+export const channelDetailSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    kind: z.string(),
+    value: z.unknown().describe("the stored value, tokens, keys and secret URL parts shown as \"…\" plus their last 4 characters"),
+    disabled: z.boolean(),
+    email_verified: z.boolean(),
+    last_error: z.string(),
+    last_notify: iso.nullable(),
+    last_notify_duration_ms: z.int().nullable(),
+    last_result: z.enum(["sent", "failed", "retrying"]).nullable().describe("of the channel's newest delivery"),
+    checks: z.array(z.uuid()).describe("uuids of the checks the channel is attached to"),
+  })
+  .strict();
+
+export const NOTIFICATION_KINDS = ["down", "up", "reminder", "flapping", "flap_end", "test"] as const;
+export const NOTIFICATION_STATUSES = ["sent", "retrying", "failed", "superseded", "gave up"] as const;
+
+/** GET /channels/<id>/notifications/ and /checks/<uuid>/notifications/ (beyond Healthchecks). */
+export const notificationListSchema = z
+  .object({
+    notifications: z.array(
+      z
+        .object({
+          flip_id: z.uuid(),
+          check: z.uuid().nullable().describe("null for a test notification"),
+          channel: z.uuid(),
+          kind_of_alert: z.enum(NOTIFICATION_KINDS),
+          status: z.enum(NOTIFICATION_STATUSES),
+          attempts: z.int(),
+          error: z.string(),
+          created: iso,
+          updated: iso,
+        })
+        .strict(),
+    ),
+    next: z.string().nullable().describe("pass as ?before= for the next (older) page; null on the last page"),
+  })
+  .strict();

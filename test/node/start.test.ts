@@ -1,8 +1,10 @@
 // Proves scripts/start.mjs (`npm start`): it builds the UI, applies the D1 migrations into
-// the persist folder, serves the Worker, keeps state across restarts, and stopping it
+// the persist folder, serves the Worker, lets webhooks reach loopback receivers (and says so), keeps
+// state across restarts, and stopping it
 // (its process group, or the driver alone) leaves no process and no listening port behind.
 import { randomUUID } from "node:crypto";
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -15,6 +17,7 @@ import {
   createProject,
   poll,
   processesInGroup,
+  request,
   startInstance,
   waitUntilServing,
 } from "./instance";
@@ -24,8 +27,8 @@ const started: Instance[] = [];
 const persistDir = mkdtempSync(path.join(os.tmpdir(), "edgechecks-start-"));
 const projectName = `persisted-${randomUUID().slice(0, 8)}`;
 
-async function startDriver(): Promise<Instance> {
-  const driver = await startInstance({ persistDir });
+async function startDriver(vars: Record<string, string> = {}): Promise<Instance> {
+  const driver = await startInstance({ persistDir, vars });
   started.push(driver);
   return driver;
 }
@@ -60,6 +63,27 @@ async function expectFullyStopped(driver: Instance): Promise<void> {
   );
   expect(processesInGroup(driver.pid)).toEqual([]);
   expect(await acceptsConnections(driver.port)).toBe(false);
+}
+
+/** A loopback HTTP server recording the paths it is asked for. */
+async function loopbackReceiver(): Promise<{ url: string; paths: string[]; close: () => Promise<void> }> {
+  const paths: string[] = [];
+  const server = http.createServer((req, res) => {
+    paths.push(req.url ?? "");
+    req.resume().on("end", () => res.writeHead(200).end("ok"));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, paths, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+/** Creates a webhook channel to `url` and sends it a test notification; returns the outcome. */
+async function testNotification(driver: Instance, apiKey: string, url: string): Promise<unknown> {
+  const headers = { "X-Api-Key": apiKey, "Content-Type": "application/json" };
+  const created = await request(driver, "/api/v3/channels/", { method: "POST", headers, body: JSON.stringify({ kind: "webhook", value: { url_down: url } }) });
+  expect(created.status, driver.log()).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+  return (await request(driver, `/api/v3/channels/${id}/test`, { method: "POST", headers })).json();
 }
 
 function findDirs(root: string, name: string): string[] {
@@ -104,16 +128,42 @@ describe("npm start (scripts/start.mjs)", () => {
     );
     expect(sqliteFiles.length).toBeGreaterThan(0);
 
-    await createProject(driver, projectName);
+    const project = await createProject(driver, projectName);
+
+    // A local development server: webhooks to this machine are delivered, and the banner says so.
+    await poll("the banner", 10_000, () => (driver.log().includes("edgechecks is running") ? true : undefined), driver.log);
+    expect(driver.log()).toContain("  Webhooks: private and loopback targets allowed (local default;");
+    const receiver = await loopbackReceiver();
+    try {
+      expect(await testNotification(driver, project.api_key, `${receiver.url}/hook`)).toEqual({ ok: true, error: "" });
+      expect(receiver.paths).toEqual(["/hook"]);
+    } finally {
+      await receiver.close();
+    }
 
     // The whole group, as `kill -TERM -- -PGID` does.
     process.kill(-driver.pid, "SIGTERM");
     await expectFullyStopped(driver);
   });
 
-  it("keeps state in the persist folder across restarts, and stops on a plain kill", async () => {
-    const driver = await startDriver();
+  it("keeps state in the persist folder across restarts, refuses private webhook targets when told to, and stops on a plain kill", async () => {
+    const driver = await startDriver({ INTEGRATIONS_ALLOW_PRIVATE_IPS: "false" });
     await waitUntilServing(driver);
+
+    // The user's own value wins over npm start's default, and the banner shows it.
+    await poll("the banner", 10_000, () => (driver.log().includes("edgechecks is running") ? true : undefined), driver.log);
+    expect(driver.log()).toContain("  Webhooks: private and loopback targets refused (INTEGRATIONS_ALLOW_PRIVATE_IPS=false from --var)");
+    const project = await createProject(driver, `guarded-${randomUUID().slice(0, 8)}`);
+    const receiver = await loopbackReceiver();
+    try {
+      expect(await testNotification(driver, project.api_key, `${receiver.url}/hook`)).toEqual({
+        ok: false,
+        error: "Connections to private IP addresses are not allowed",
+      });
+      expect(receiver.paths).toEqual([]);
+    } finally {
+      await receiver.close();
+    }
 
     const listed = await adminFetch(driver, "/admin/v1/projects");
     const body = await listed.text();

@@ -6,6 +6,13 @@ import { expect, inject } from "vitest";
 import worker from "../../src/index";
 import { api, call, recordAlerts, stub, type AlertRecorder, type TestProject } from "./helpers";
 
+/**
+ * The env delivery tests hand to the consumer: the project's bindings keep the private-address guard
+ * on, and the receiver listens on loopback.
+ */
+export const LOOPBACK = { INTEGRATIONS_ALLOW_PRIVATE_IPS: "true" };
+export const loopbackEnv = { ...env, ...LOOPBACK } as Env;
+
 /** The local HTTP receiver (test/setup/receiver.ts). */
 export const receiver = `http://127.0.0.1:${inject("receiverPort")}`;
 
@@ -60,13 +67,16 @@ export async function flipped(uuid: string, rec: AlertRecorder, path: string, bo
   return rec.sent[rec.sent.length - 1]!;
 }
 
-/** Hands one message to the Worker's queue handler as delivery attempt `attempts`. */
+/** Hands one message to the Worker's queue handler as delivery attempt `attempts` (see consumeBatch for the env). */
 export async function consume(body: AlertMessage, o: { attempts?: number; queue?: string; env?: Env } = {}) {
   const attempts = o.attempts ?? 1;
   return consumeBatch([body], { ...o, attempts, ids: [`m${attempts}`] });
 }
 
-/** Hands `bodies` to the Worker's queue handler as one batch (message ids `${prefix}0`, `${prefix}1`, … unless given). */
+/**
+ * Hands `bodies` to the Worker's queue handler as one batch (message ids `${prefix}0`, `${prefix}1`, …
+ * unless given), with `loopbackEnv` unless another env is given.
+ */
 export async function consumeBatch(
   bodies: AlertMessage[],
   o: { attempts?: number; queue?: string; env?: Env; prefix?: string; ids?: string[] } = {},
@@ -77,6 +87,6 @@ export async function consumeBatch(
     bodies.map((body, i) => ({ id: o.ids?.[i] ?? `${o.prefix ?? "m"}${i}`, timestamp: new Date(), attempts, body })),
   );
   const ctx = createExecutionContext();
-  await worker.queue(batch, o.env ?? env);
+  await worker.queue(batch, o.env ?? loopbackEnv);
   return getQueueResult(batch, ctx);
 }

@@ -97,7 +97,7 @@ describe("creating channels", () => {
     expect((await call("/api/v3/channels/", { method: "OPTIONS" })).headers.get("Access-Control-Allow-Methods")).toBe("GET, POST, OPTIONS");
     const one = await call(`/api/v3/channels/${crypto.randomUUID()}`, { method: "OPTIONS" });
     expect(one.status).toBe(204);
-    expect(one.headers.get("Access-Control-Allow-Methods")).toBe("POST, DELETE, OPTIONS");
+    expect(one.headers.get("Access-Control-Allow-Methods")).toBe("POST, DELETE, GET, OPTIONS");
   });
 });
 

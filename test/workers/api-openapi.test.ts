@@ -5,10 +5,12 @@ import { CHANNEL_KINDS } from "../../src/api/channel-spec";
 import { checkSpecSchema } from "../../src/api/check-spec";
 import {
   badgeListSchema,
+  channelDetailSchema,
   channelListSchema,
   checkListSchema,
   checkObjectSchema,
   flipListSchema,
+  notificationListSchema,
   pingListSchema,
 } from "../../src/api/response-schemas";
 import { call, makeProject } from "./helpers";
@@ -27,6 +29,8 @@ describe("GET /api/v3/openapi.json", () => {
         "/channels/",
         "/channels/{id}",
         "/channels/{id}/test",
+        "/channels/{id}/notifications/",
+        "/checks/{uuid}/notifications/",
         "/checks/",
         "/checks/{unique_key}",
         "/checks/{unique_key}/flips/",
@@ -57,6 +61,22 @@ describe("channels in the document", () => {
     const schema = doc.paths["/channels/"]!.post.requestBody.content["application/json"].schema;
     const kinds = (schema.anyOf ?? schema.oneOf).map((alt: any) => alt.properties.kind.enum?.[0] ?? alt.properties.kind.const);
     expect(kinds.sort()).toEqual([...CHANNEL_KINDS].sort());
+  });
+});
+
+describe("the delivery state in the document", () => {
+  it("describes GET /channels/{id} and both delivery logs with the schemas their responses are parsed with", async () => {
+    const doc = await (await call("/api/v3/openapi.json")).json<Doc>();
+    const schemaOf = (path: string) => doc.paths[path]!.get.responses["200"].content["application/json"].schema;
+    expect(Object.keys(schemaOf("/channels/{id}").properties).sort()).toEqual(Object.keys(channelDetailSchema.shape).sort());
+    for (const path of ["/channels/{id}/notifications/", "/checks/{uuid}/notifications/"]) {
+      const schema = schemaOf(path);
+      expect(Object.keys(schema.properties).sort()).toEqual(["next", "notifications"]);
+      expect(Object.keys(schema.properties.notifications.items.properties).sort()).toEqual(
+        Object.keys(notificationListSchema.shape.notifications.element.shape).sort(),
+      );
+      expect(doc.paths[path]!.parameters.map((p: { name: string }) => p.name)).toEqual([path.startsWith("/checks") ? "uuid" : "id", "limit", "before"]);
+    }
   });
 });
 

@@ -22,18 +22,23 @@ export function call(path: string, init: RequestInit = {}): Promise<Response> {
   return exports.default.fetch(new Request(`http://localhost${path}`, init));
 }
 
-/** A Management API request with the project's read-write key (or read-only with `ro`, or a raw key). */
+/**
+ * A Management API request with the project's read-write key (or read-only with `ro`, or a raw key).
+ * With `vars`, the Worker's fetch handler runs with those vars overridden (see fetchWithVars).
+ */
 export function api(
   project: TestProject | string,
   path: string,
-  init: { method?: string; body?: unknown; v?: 1 | 2 | 3; ro?: boolean } = {},
+  init: { method?: string; body?: unknown; v?: 1 | 2 | 3; ro?: boolean; vars?: Partial<Env> } = {},
 ): Promise<Response> {
   const key = typeof project === "string" ? project : init.ro ? project.api_key_readonly : project.api_key;
-  return call(`/api/v${init.v ?? 3}${path}`, {
+  const request = {
     method: init.method ?? (init.body === undefined ? "GET" : "POST"),
     headers: { "X-Api-Key": key, "Content-Type": "application/json" },
     body: init.body === undefined ? undefined : typeof init.body === "string" ? init.body : JSON.stringify(init.body),
-  });
+  };
+  const url = `/api/v${init.v ?? 3}${path}`;
+  return init.vars === undefined ? call(url, request) : fetchWithVars(init.vars, url, request);
 }
 
 export async function makeProject(name = "test"): Promise<TestProject> {
