@@ -1,4 +1,4 @@
-// Per (flip, channel) delivery records in D1 `notifications` (DESIGN invariant 4). A claim is a lease:
+// Per (flip, channel) delivery records in D1 `notifications` (invariant 4 in docs/architecture.md). A claim is a lease:
 // a consumer that dies mid-delivery leaves it to expire, and the next attempt takes over. Every
 // statement goes through a Ledger, which sends the statements issued together in one D1 round trip
 // and counts them against the invocation's query budget.

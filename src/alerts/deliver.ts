@@ -1,7 +1,7 @@
 // Delivers queued alerts to their channels: expand, order, claim each (flip, channel), render, send,
 // record. Safe to run any number of times for the same alert: settled pairs are skipped.
 //
-// Per (check, channel) alerts go out in the order the check created them (DESIGN invariant 9): a
+// Per (check, channel) alerts go out in the order the check created them (invariant 9 in docs/architecture.md): a
 // message delivers its check's earlier unsettled alerts first, and waits while one of them waits.
 // Of several alerts not yet sent, only the last is sent — and the "down" before it when it is an
 // "up" the channel also wants; the others are recorded as superseded.

@@ -1,4 +1,4 @@
-// The "Connections to private IP addresses are not allowed" rule (reference §7.4), judged on the
+// The "Connections to private IP addresses are not allowed" rule, judged on the
 // host as written in the URL.
 //
 // Healthchecks checks the address curl actually connects to, after DNS resolution. A Worker cannot

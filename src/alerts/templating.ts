@@ -1,4 +1,4 @@
-// Webhook placeholder substitution with Healthchecks' rules (reference §7.3): one pass over the
+// Webhook placeholder substitution with Healthchecks' rules: one pass over the
 // template split on "$", each piece replaced by the first placeholder it starts with, in a fixed
 // order; values are encoded for where the template is used (URL, body or header value).
 import { tagList } from "../checks/model";
@@ -64,7 +64,7 @@ type Placeholders = [placeholder: string, value: () => string][];
 function placeholders(ctx: AlertContext, where: TemplateWhere): Placeholders {
   const snap = ctx.snapshot;
   const check = snap.check;
-  // $CODE, $STATUS, $SLUG and $EXITSTATUS are never percent-encoded (reference §7.3).
+  // $CODE, $STATUS, $SLUG and $EXITSTATUS are never percent-encoded.
   const safe = where === "url" ? pyQuote : (s: string) => s;
   const tagsString = str(check.tags);
   const list: Placeholders = [

@@ -1,6 +1,6 @@
 // The request shapes of channel create/update (an edgechecks extension: Healthchecks' API cannot
 // create channels). `value` takes the shape Healthchecks stores in Channel.value for each kind
-// (reference §7.2), normalised where a kind has a legacy short form (email). Only the first problem
+//, normalised where a kind has a legacy short form (email). Only the first problem
 // is reported, as "json validation error: <field> <message>", like the check spec.
 import { z } from "zod";
 import { UUID_RE } from "../http/common";
@@ -105,7 +105,7 @@ const headers = (field: string) =>
 
 const method = (field: string) => z.enum(["GET", "POST", "PUT"], { error: `${field} has unexpected value` }).default("GET");
 
-/** Webhook: Healthchecks' eight fields; at least one URL (reference §7.3). */
+/** Webhook: Healthchecks' eight fields; at least one URL. */
 const webhook = obj("value", {
   method_down: method("value.method_down"),
   url_down: optionalUrl("value.url_down"),

@@ -1,4 +1,4 @@
-// Badge rendering (reference §3.2): the aggregate state of a set of checks and its three formats.
+// Badge rendering: the aggregate state of a set of checks and its three formats.
 // Pure functions: the routes feed them statuses computed from D1 summary rows.
 import type { Status } from "../checks/model";
 

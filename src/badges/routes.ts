@@ -1,4 +1,4 @@
-// Public badge endpoints (reference §3): project/tag badges under /badge/, per-check badges under /b/.
+// Public badge endpoints: project/tag badges under /badge/, per-check badges under /b/.
 // Each request is one D1 query over the check summaries; no Durable Object is involved, and the
 // DO mirrors a status change into D1 before it answers the ping, so badges are never behind.
 import { Hono, type Context } from "hono";

@@ -1,4 +1,4 @@
-// Badge URL signatures (reference §3.1): a tag badge URL carries the first 8 characters of an
+// Badge URL signatures: a tag badge URL carries the first 8 characters of an
 // HMAC over the tag, so badge URLs are public but cannot be made up for other tags or projects.
 import { safeEqual } from "../auth/keys";
 import { base64Url, hmac, sha1 } from "../crypto";

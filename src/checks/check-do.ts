@@ -220,7 +220,7 @@ export class CheckDO extends DurableObject<Env> {
 
   /**
    * Applies `mutate` with the state, the scheduled items and the alarm in one step: the transaction
-   * commits and setAlarm is issued before the caller can await anything (DESIGN invariant 3).
+   * commits and setAlarm is issued before the caller can await anything (invariant 3 in docs/architecture.md).
    */
   #commit(mutate: () => void): Promise<void> {
     this.ctx.storage.transactionSync(() => {
@@ -475,7 +475,7 @@ export class CheckDO extends DurableObject<Env> {
   /**
    * Writes a flip and, for flips that alert, an outbox row with the snapshot the alert will show,
    * inside the caller's transaction (before the state changes to `change.new_status`). Returns whether
-   * an alert was queued; a flapping check's alerts are held (DESIGN invariant 9).
+   * an alert was queued; a flapping check's alerts are held (invariant 9 in docs/architecture.md).
    */
   #recordFlip(change: FlipChange, created: number): boolean {
     const id = crypto.randomUUID();
@@ -664,7 +664,7 @@ export class CheckDO extends DurableObject<Env> {
   }
 
   /**
-   * Mirrors the summary into D1 (DESIGN invariant 5), storing the snapshots of outbox rows in the same
+   * Mirrors the summary into D1 (invariant 5 in docs/architecture.md), storing the snapshots of outbox rows in the same
    * round trip; on failure the alarm retries.
    */
   async #mirror(): Promise<void> {

@@ -1,4 +1,4 @@
-// Run durations of success/fail pings (reference §1.7), over a log ordered newest first.
+// Run durations of success/fail pings, over a log ordered newest first.
 import type { PingRecord } from "./model";
 
 /** Healthchecks ignores start→completion gaps longer than this. */

@@ -1,4 +1,4 @@
-// The status machine of Healthchecks (reference §2), as pure functions of config, state and time.
+// The status machine of Healthchecks, as pure functions of config, state and time.
 import type { CheckConfig, CheckState, FlipReason, PingKind, Status, StoredStatus } from "./model";
 import { nextExpected } from "./schedule";
 
@@ -40,7 +40,7 @@ export interface FlipChange {
   reason: FlipReason;
 }
 
-/** Applies one ping to the state (reference §1.6). `action` is final (filters already applied). */
+/** Applies one ping to the state. `action` is final (filters already applied). */
 export function applyPing(
   st: CheckState,
   action: PingKind,

@@ -1,5 +1,5 @@
 // Status of a check computed from its D1 summary row: what lists, badges and metrics show
-// without asking the check's Durable Object (DESIGN invariant 5).
+// without asking the check's Durable Object (invariant 5 in docs/architecture.md).
 import type { CheckRow } from "./catalog";
 import type { CheckState, Status } from "./model";
 import { getStatus } from "./status";

@@ -39,7 +39,7 @@ export const projects = sqliteTable("projects", {
   uniqueIndex("projects_badge_key").on(t.badge_key),
 ]);
 
-/** The check catalog plus the status summary mirrored out of each CheckDO (DESIGN invariant 5). */
+/** The check catalog plus the status summary mirrored out of each CheckDO (invariant 5 in docs/architecture.md). */
 export const checks = sqliteTable("checks", {
   id: text("id").primaryKey(),
   project_id: text("project_id").notNull(),

@@ -1,5 +1,5 @@
 // Prometheus metrics of a project, read with its read-only API key. Everything comes from the
-// D1 summaries (one query); no Durable Object is asked (DESIGN invariant 5).
+// D1 summaries (one query); no Durable Object is asked (invariant 5 in docs/architecture.md).
 //
 // Auth, in order:
 //   malformed project uuid                                  → 404 (Healthchecks' URL pattern does not match)

@@ -1,4 +1,4 @@
-// Which action a ping takes, given its URL, method and body (reference §1.2 steps 6-8, §1.5).
+// Which action a ping takes, given its URL, method and body.
 import type { CheckConfig, PingKind, UrlAction } from "../checks/model";
 
 
@@ -38,7 +38,7 @@ export function classifyPing(
   return exitStatus !== null && exitStatus > 0 ? "fail" : urlAction;
 }
 
-/** Email pings: a success unless subject and/or body filtering is on (reference §1.9). */
+/** Email pings: a success unless subject and/or body filtering is on. */
 export function classifyEmail(cfg: EmailFilterFields, subject: string, text: string): PingKind {
   if (!cfg.filter_subject && !cfg.filter_body) return "success";
   const parts = [...(cfg.filter_subject ? [subject] : []), ...(cfg.filter_body ? [text] : [])];

@@ -1,4 +1,4 @@
-// Email pings (reference §1.9): Cloudflare Email Routing delivers mail for `<uuid>@PING_EMAIL_DOMAIN`
+// Email pings: Cloudflare Email Routing delivers mail for `<uuid>@PING_EMAIL_DOMAIN`
 // or `<ping_key>+<slug>@PING_EMAIL_DOMAIN` to the Worker's email() handler, which records it as a ping.
 //
 // Differences from Healthchecks' smtpd, on purpose:

@@ -1,5 +1,5 @@
 // A small, pure MIME reader for email pings: the decoded Subject, the text/plain part and the
-// text of the text/html part, which the email filters (reference §1.9) match keywords against.
+// text of the text/html part, which the email filters match keywords against.
 // It is lenient by design: malformed input yields whatever text could be recovered, never an error.
 
 export interface ParsedEmail {

@@ -1,4 +1,4 @@
-// The ping endpoints (reference §1): routing as Healthchecks' URL patterns, exact bodies and headers.
+// The ping endpoints: routing as Healthchecks' URL patterns, exact bodies and headers.
 import { Hono, type Context } from "hono";
 import { sha256Hex } from "../crypto";
 import { autoCreateBySlug, findBySlug, pingCheck } from "../checks/catalog";

@@ -1,4 +1,4 @@
-// The alarm is the deadline: reference §5 case 39 and DESIGN invariant 3, fired with runDurableObjectAlarm.
+// The alarm is the deadline (invariant 3 in docs/architecture.md), fired with runDurableObjectAlarm.
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { removeCheck } from "../../src/checks/catalog";

@@ -1,4 +1,4 @@
-// Alert delivery under faults (DESIGN invariants 4 and 9): one bad alert never fails its batch, each
+// Alert delivery under faults (invariants 4 and 9 in docs/architecture.md): one bad alert never fails its batch, each
 // pair is recorded as soon as it is sent, per (check, channel) alerts go out in order, nothing
 // unsettled is forgotten, and whatever is given up on is recorded.
 import { createScheduledController } from "cloudflare:test";

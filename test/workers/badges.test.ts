@@ -1,4 +1,4 @@
-// Badge endpoints (reference §3) against D1 summaries written by real check Durable Objects.
+// Badge endpoints against D1 summaries written by real check Durable Objects.
 import { env } from "cloudflare:workers";
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// The check's object under faults (DESIGN invariants 3, 5 and 9): its alarm is armed with the write,
+// The check's object under faults (invariants 3, 5 and 9 in docs/architecture.md): its alarm is armed with the write,
 // the catalog and the object converge, flapping is summarised, and the sweeper finds what is stuck.
 import { createExecutionContext, evictDurableObject, runDurableObjectAlarm, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";

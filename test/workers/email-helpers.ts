@@ -1,5 +1,5 @@
 // Shared by the email tests: a message shaped like Cloudflare's ForwardableEmailMessage, handed to
-// the Worker's email() handler (reference §1.9); and the vars that point outgoing mail at the test
+// the Worker's email() handler; and the vars that point outgoing mail at the test
 // SMTP server (test/setup/smtp.ts), with what it received.
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";

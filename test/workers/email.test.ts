@@ -1,5 +1,5 @@
 // Email pings through the Worker's email() handler, with messages shaped like Cloudflare's
-// ForwardableEmailMessage (reference §1.9).
+// ForwardableEmailMessage.
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { MAX_STORED_BODY } from "../../src/config";

@@ -1,4 +1,4 @@
-// htmlToText must stay linear on adversarial email bodies (issue 13): the stripper counts the
+// htmlToText must stay linear on adversarial email bodies: the stripper counts the
 // characters it examines, and that count is bounded by a constant times the input length.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";

@@ -1,4 +1,4 @@
-// DESIGN invariant 4 on the DO side: flip + outbox + snapshot in one transaction, drained to the queue.
+// invariant 4 in docs/architecture.md on the DO side: flip + outbox + snapshot in one transaction, drained to the queue.
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";

@@ -11,7 +11,7 @@ async function checkIdsWithSlug(projectId: string, slug: string): Promise<string
   return results.map((r) => r.id);
 }
 
-describe("ping by slug (reference §5 case 33)", () => {
+describe("ping by slug", () => {
   it("answers 200 OK with CORS and never-cache headers", async () => {
     const { project, id } = await makeCheck({ slug: "foo" });
     const res = await call(`/ping/${project.ping_key}/foo`);
@@ -74,7 +74,7 @@ describe("ping by slug (reference §5 case 33)", () => {
   });
 });
 
-describe("slug auto-provisioning (reference §5 case 34)", () => {
+describe("slug auto-provisioning", () => {
   it("creates the missing check with ?create=1: 201 Created, name=slug, one ping, every channel", async () => {
     const project = await makeProject();
     const channelIds = [crypto.randomUUID(), crypto.randomUUID()];

@@ -12,7 +12,7 @@ async function body(id: string, n: number): Promise<string | null> {
   return b === null ? null : new TextDecoder().decode(b as Uint8Array);
 }
 
-describe("ping by uuid (reference §5)", () => {
+describe("ping by uuid", () => {
   it("1. works on a new check: 200 OK, CORS, body limit header, state and ping row", async () => {
     const { id } = await makeCheck();
     const res = await call(`/ping/${id}`);

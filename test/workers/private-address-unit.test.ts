@@ -1,4 +1,4 @@
-// Address forms the private-address rule must see through (issue 13): IPv6 forms that embed an
+// Address forms the private-address rule must see through: IPv6 forms that embed an
 // IPv4 address, site-local IPv6, the IETF protocol assignments block, and the IPv4 spellings the
 // URL parser and fetch() accept.
 import { describe, expect, it } from "vitest";

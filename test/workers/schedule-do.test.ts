@@ -21,14 +21,14 @@ describe("schedules through the DO", () => {
     expect(v.alert_after).toBe(at("2024-01-02T01:00:00Z"));
   });
 
-  it("reference §3.5 row 5: `15 * * * *` in Riga across the fall-back hour stays up", async () => {
+  it("Healthchecks row 5: `15 * * * *` in Riga across the fall-back hour stays up", async () => {
     const { id } = await pingedAt({ kind: "cron", schedule: "15 * * * *", tz: "Europe/Riga", grace: 300 }, "2023-10-29T00:55:00Z");
     const v = await view(id);
     expect(v.grace_start).toBe(at("2023-10-29T01:15:00Z"));
     expect(getStatus(v.config, v.state, at("2023-10-29T01:05:00Z"))).toBe("up");
   });
 
-  it("reference §3.5 row 18: cron moves a gap time forward, OnCalendar skips the day", async () => {
+  it("Healthchecks row 18: cron moves a gap time forward, OnCalendar skips the day", async () => {
     const cron = await pingedAt({ kind: "cron", schedule: "30 3 * * *", tz: "Europe/Riga" }, "2021-03-27T01:30:00Z");
     expect((await view(cron.id)).grace_start).toBe(at("2021-03-28T01:00:00Z"));
     const onc = await pingedAt({ kind: "oncalendar", schedule: "03:30", tz: "Europe/Riga" }, "2021-03-27T01:30:00Z");

@@ -1,5 +1,5 @@
 // Without SECRET_KEY the Worker would sign and hash with a constant anyone can read in the source:
-// off loopback it then serves nothing but the readiness probe (issue 13).
+// off loopback it then serves nothing but the readiness probe.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { config } from "../../src/config";

@@ -1,4 +1,4 @@
-// The every-minute sweeper and the D1 summary it reads (DESIGN invariant 5).
+// The every-minute sweeper and the D1 summary it reads (invariant 5 in docs/architecture.md).
 import { createScheduledController, evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";

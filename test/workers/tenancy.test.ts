@@ -1,4 +1,4 @@
-// DESIGN invariant 6: project A's credentials can neither read, change nor discover project B's data.
+// invariant 6 in docs/architecture.md: project A's credentials can neither read, change nor discover project B's data.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { call, makeProject, type TestProject } from "./helpers";

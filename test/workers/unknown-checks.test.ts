@@ -1,4 +1,4 @@
-// Pings and email to check ids that do not exist (issue 13): a flood costs one lookup per id per
+// Pings and email to check ids that do not exist: a flood costs one lookup per id per
 // few seconds, a check created through the API is pingable at once, and mail to an unknown
 // address is rejected before its body is read.
 import { env } from "cloudflare:workers";

@@ -1,4 +1,4 @@
-// Webhook alerts, pure parts: placeholder templating (reference §7.3), the request builder and the
+// Webhook alerts, pure parts: placeholder templating, the request builder and the
 // private-address rule (§7.4).
 import { describe, expect, it } from "vitest";
 import { isPrivateHost } from "../../src/alerts/private-address";

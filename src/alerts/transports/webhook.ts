@@ -1,4 +1,4 @@
-// Webhook: the user's own request for each direction, with placeholders filled in (reference §7.3).
+// Webhook: the user's own request for each direction, with placeholders filled in.
 import { render } from "../templating";
 import type { OutgoingRequest, RequestBuilder } from "../types";
 

@@ -1,4 +1,4 @@
-// Every row of test/fixtures/schedules-golden.jsonl (a copy of shared/reference/schedules-golden.jsonl) through the pure module.
+// Every row of test/fixtures/schedules-golden.jsonl (computed with the libraries Healthchecks uses) through the pure module.
 import { describe, expect, it } from "vitest";
 import { guessKind, nextFireTime, nextFireTimes, validateSchedule } from "../../../src/checks/schedule/index";
 import { goldenRows, iso, rowName } from "./helpers";

@@ -2,7 +2,7 @@
 // the oracle of the DST tables and the property tests. It imports nothing from src/: its own
 // small parsers, wall time from Intl.DateTimeFormat, and brute force (minute after minute) in
 // place of the engine's arithmetic. It applies the libraries' DST rules as the reference
-// describes them (shared/reference/healthchecks-pings-status-schedules.md §3.4, README rules 1-3):
+// describes them:
 //   - cronsim, wall-clock mode (minute and hour fields not starting with "*"): the first wall
 //     time after `after`'s wall time that matches; one in a spring-forward gap moves to the first
 //     valid minute after the gap; a repeated wall time means its first pass (fold=0);
@@ -136,7 +136,7 @@ function fields(wall: number): Fields {
 const startOfNextDay = (wall: number) => Math.floor(wall / DAY) * DAY + DAY;
 
 // ---------------------------------------------------------------------------------------------
-// Cron: a small parser of the five fields (reference §3.2).
+// Cron: a small parser of the five fields.
 
 const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
 const DOWS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
@@ -291,7 +291,7 @@ export function cronOracle(expr: string, tz: string, after: number, n: number, h
 }
 
 // ---------------------------------------------------------------------------------------------
-// OnCalendar: a small parser of the subset the tests generate (reference §3.3).
+// OnCalendar: a small parser of the subset the tests generate.
 
 const OC_DOWS = ["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"];
 const SPECIALS: Record<string, string> = {

@@ -15,7 +15,7 @@ const d = (s: string) => new Date(s);
 const times = (kind: ScheduleKind, s: string, tz: string, after: string, n: number) =>
   nextFireTimes(kind, s, tz, d(after), n).map(iso);
 
-describe("reference §3.5 examples", () => {
+describe("Healthchecks' schedule examples", () => {
   it("#1 cron '0 0 * * *' UTC: grace at 01-02 00:00Z, down at 01:00Z", () => {
     const gs = nextFireTime("cron", "0 0 * * *", "UTC", d("2000-01-01T00:00:00Z"))!;
     expect(iso(gs)).toBe("2000-01-02T00:00:00Z");
@@ -151,7 +151,7 @@ describe("reference §3.5 examples", () => {
   });
 });
 
-describe("reference §3.1 rejected expressions", () => {
+describe("expressions Healthchecks rejects", () => {
   const rejected: [string, ScheduleKind, string][] = [
     ["* invalid *", "oncalendar", "Bad day-of-week"],
     ["1,2 61 * * *", "cron", "Bad hour"],
