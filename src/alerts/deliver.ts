@@ -5,7 +5,7 @@
 // message delivers its check's earlier unsettled alerts first, and waits while one of them waits.
 // Of several alerts not yet sent, only the last is sent — and the "down" before it when it is an
 // "up" the channel also wants; the others are recorded as superseded.
-import type { ChannelKind } from "../api/channel-spec";
+import type { ChannelKind } from "./channel-kinds";
 import type { CheckSnapshot } from "../checks/model";
 import { config } from "../config";
 import { FINAL_STATUSES, LEASE_MS, Ledger, MAX_ATTEMPTS, type ClaimKey } from "./claims";

@@ -1,6 +1,6 @@
 // Which builder renders which channel kind, with the service credentials that live in vars/secrets
 // (Telegram bot token, Pushover app token, Matrix bot), and which statuses mean "never retry".
-import type { ChannelKind } from "../api/channel-spec";
+import type { ChannelKind } from "./channel-kinds";
 import { discord, mattermost, rocketchat, slack } from "./transports/slack";
 import { googlechat } from "./transports/googlechat";
 import { gotify } from "./transports/gotify";

@@ -1,6 +1,6 @@
 // What every transport gets to render one alert, and what an HTTP transport hands back to send.
 import type { z } from "zod";
-import type { CHANNEL_VALUE_SCHEMAS, ChannelKind } from "../api/channel-spec";
+import type { CHANNEL_VALUE_SCHEMAS, ChannelKind } from "./channel-kinds";
 import type { CheckSnapshot } from "../checks/model";
 
 /** A channel's stored configuration, in the shape its kind's schema produces. */

@@ -1,5 +1,5 @@
 // How a validated create/update request changes a check (Healthchecks' _update rules), as pure code.
-import type { CheckFields } from "../checks/catalog";
+import type { CheckFields } from "../checks/repository";
 import { guessKind } from "../checks/schedule/index";
 import type { CheckSpec } from "./check-spec";
 

@@ -7,14 +7,15 @@ import { storedAddress } from "../alerts/email-links";
 import { sendTestNotification } from "../alerts/test-notification";
 import type { ChannelValue } from "../alerts/types";
 import { sendVerificationEmail } from "../alerts/verification";
-import { reconfigure } from "../checks/catalog";
+import { reconfigure } from "../checks/client";
 import { isoString } from "../checks/render";
 import { config } from "../config";
 import { channels, checkChannels, checks } from "../db/schema";
 import { HttpError } from "../http/errors";
 import { parseBody } from "../http/validate";
 import { cors, requireWrite, type ApiEnv } from "./auth";
-import { channelCreateSchema, channelUpdateSchema, isChannelKind, maskChannelValue } from "./channel-spec";
+import { isChannelKind, maskChannelValue } from "../alerts/channel-kinds";
+import { channelCreateSchema, channelUpdateSchema } from "./channel-spec";
 import { ownChannel, type C } from "./shared";
 
 export const channelsApi = new Hono<ApiEnv>();

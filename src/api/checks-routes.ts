@@ -2,7 +2,8 @@
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { Hono } from "hono";
-import { channelIdsOf, checkStub, reconfigure, removeCheck, rowToConfig, type CheckRow } from "../checks/catalog";
+import { channelIdsOf, rowToConfig, type CheckRow } from "../checks/repository";
+import { checkStub, reconfigure, removeCheck } from "../checks/client";
 import type { CheckConfig, CheckView } from "../checks/model";
 import { renderCheck } from "../checks/render";
 import { stateFromRow } from "../checks/summary-status";

@@ -1,6 +1,7 @@
 // Check creation with Healthchecks' `unique` upsert and the check limit, as one conditional
 // INSERT in D1: concurrent creates with the same unique fields yield one check.
-import { newRow, configureFromRow, type CheckRow } from "../checks/catalog";
+import { newRow, type CheckRow } from "../checks/repository";
+import { configureFromRow } from "../checks/client";
 import { config } from "../config";
 import { forgetUnknown } from "../ping/unknown-checks";
 import { applySpec } from "./apply-spec";

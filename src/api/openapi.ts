@@ -3,7 +3,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../http/app-env";
-import { CHANNEL_KINDS, CHANNEL_VALUE_SCHEMAS } from "./channel-spec";
+import { CHANNEL_KINDS, CHANNEL_VALUE_SCHEMAS } from "../alerts/channel-kinds";
 import { checkSpecSchema } from "./check-spec";
 import {
   badgeListSchema,

@@ -1,6 +1,7 @@
 // A check's pings (and their bodies) and its flips.
 import { Hono } from "hono";
-import { checkStub, type CheckRow } from "../checks/catalog";
+import { checkStub } from "../checks/client";
+import { type CheckRow } from "../checks/repository";
 import { HttpError } from "../http/errors";
 import { cors, requireRead, requireWrite, type ApiEnv } from "./auth";
 import { flipsQuerySchema, renderFlips, renderPings } from "./present";

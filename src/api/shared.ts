@@ -2,7 +2,8 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { Context } from "hono";
-import { checkView, type CheckRow } from "../checks/catalog";
+import { checkView } from "../checks/client";
+import { type CheckRow } from "../checks/repository";
 import type { CheckView } from "../checks/model";
 import { renderCheck } from "../checks/render";
 import { config } from "../config";

@@ -2,7 +2,7 @@
 // Each request is one D1 query over the check summaries; no Durable Object is involved, and the
 // DO mirrors a status change into D1 before it answers the ping, so badges are never behind.
 import { Hono, type Context } from "hono";
-import type { CheckRow } from "../checks/catalog";
+import type { CheckRow } from "../checks/repository";
 import { tagList } from "../checks/model";
 import { summaryStatus } from "../checks/summary-status";
 import { config } from "../config";

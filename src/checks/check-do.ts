@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { config } from "../config";
-import { classifyEmail, classifyPing, hasConfirmationLink, normaliseRid } from "../ping/classify";
-import { mirrorSummary, projectNagPeriod, storeAlertStatements, type PendingAlert, type Summary } from "./catalog";
+import { classifyEmail, classifyPing, hasConfirmationLink, normaliseRid } from "./classify";
+import { mirrorSummary, projectNagPeriod, storeAlertStatements, type PendingAlert, type Summary } from "./object-store";
 import {
   checkConfigSchema,
   initialState,

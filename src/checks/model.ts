@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { sha1Hex } from "../crypto";
 
 export type Kind = "simple" | "cron" | "oncalendar";
 export type StoredStatus = "new" | "up" | "down" | "paused";
@@ -18,6 +19,9 @@ export const tagList = (tags: string): string[] =>
     .split(" ")
     .map((t) => t.trim())
     .filter((t) => t !== "");
+
+/** Healthchecks' unique_key: sha1 of the first 16 hex digits of the uuid. */
+export const uniqueKeyFor = (id: string): Promise<string> => sha1Hex(id.replaceAll("-", "").slice(0, 16));
 
 /** Healthchecks' defaults of a new check: the catalog row, the D1 columns and the object's config use these. */
 export const CHECK_DEFAULTS = {

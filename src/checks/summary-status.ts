@@ -1,6 +1,6 @@
 // Status of a check computed from its D1 summary row: what lists, badges and metrics show
 // without asking the check's Durable Object (invariant 5 in docs/architecture.md).
-import type { CheckRow } from "./catalog";
+import type { CheckRow } from "./repository";
 import type { CheckState, Status } from "./model";
 import { getStatus } from "./status";
 

@@ -88,7 +88,6 @@ export const checks = sqliteTable("checks", {
   index("checks_project_name").on(t.project_id, t.name),
   index("checks_unique_key").on(t.unique_key),
   uniqueIndex("checks_badge_key").on(t.badge_key),
-  index("checks_status_deadline").on(t.status, t.alert_after),
   index("checks_deleted").on(t.deleted_at),
   index("checks_next_alarm").on(t.next_alarm),
   index("checks_unapplied").on(t.id).where(sql`version > applied_version`),
@@ -132,7 +131,6 @@ export const alertFlips = sqliteTable("alert_flips", {
   // has touched it (a lost message, a killed consumer). NULL once settled.
   watch_until: integer("watch_until"),
 }, (t) => [
-  index("alert_flips_enqueued").on(t.enqueued_at),
   index("alert_flips_check_seq").on(t.check_id, t.seq),
   index("alert_flips_watch").on(t.watch_until),
 ]);

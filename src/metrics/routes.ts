@@ -13,7 +13,7 @@ import { and, asc, eq, getTableColumns, isNull, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { type Context, Hono } from "hono";
 import { projectForApiKey } from "../auth/keys";
-import { type CheckRow } from "../checks/catalog";
+import { type CheckRow } from "../checks/repository";
 import { summaryStatus } from "../checks/summary-status";
 import { config } from "../config";
 import { checks } from "../db/schema";

@@ -8,7 +8,7 @@
 // - Unknown recipients are rejected with a permanent SMTP error through setReject (as smtpd's 550),
 //   before the message is read: the lookup comes first, the parse only for a known check.
 import { sha256Hex } from "../crypto";
-import { findBySlug } from "../checks/catalog";
+import { findBySlug } from "../checks/repository";
 import type { PingInput, PingResult } from "../checks/model";
 import { config, isLocalRun, MAX_STORED_BODY, secretKeyMissing } from "../config";
 import { parseEmail } from "./mime";

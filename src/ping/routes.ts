@@ -1,7 +1,8 @@
 // The ping endpoints: routing as Healthchecks' URL patterns, exact bodies and headers.
 import { Hono, type Context } from "hono";
 import { sha256Hex } from "../crypto";
-import { autoCreateBySlug, findBySlug, pingCheck } from "../checks/catalog";
+import { autoCreateBySlug, findBySlug } from "../checks/repository";
+import { pingCheck } from "../checks/client";
 import type { PingInput, PingResult } from "../checks/model";
 import { config, HARD_BODY_CAP, MAX_STORED_BODY, type Config } from "../config";
 import type { AppEnv } from "../http/app-env";

@@ -6,7 +6,7 @@
 // comes to exist; still, the API's create forgets the new id in its own isolate, and in any other
 // isolate (production runs many) a remembered id is answered 404 for at most TTL_MS after its
 // check was created.
-import { pingCheck } from "../checks/catalog";
+import { pingCheck } from "../checks/client";
 import type { PingInput } from "../checks/model";
 
 export const UNKNOWN_TTL_MS = 5_000;

@@ -2,7 +2,7 @@
 // in slices, then its channels and row. The admin API starts it; the sweeper finishes large ones.
 import { and, eq, inArray, isNull } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
-import { removeCheck } from "../checks/catalog";
+import { removeCheck } from "../checks/client";
 import { channels, checkChannels, checks, projects } from "../db/schema";
 
 /** Checks removed inline per request; the sweeper finishes larger projects. */

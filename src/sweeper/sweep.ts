@@ -7,7 +7,8 @@
 // - finishes interrupted removals and project deletions; prunes old rows.
 import { finishProjectDeletion } from "../projects/deletion";
 import { config } from "../config";
-import { checkStub, reconfigure, removeCheck, type CheckRow } from "../checks/catalog";
+import { checkStub, reconfigure, removeCheck } from "../checks/client";
+import { type CheckRow } from "../checks/repository";
 
 const GRACE_MS = 60_000;
 const BATCH = 100;

@@ -1,7 +1,7 @@
 // The alarm is the deadline (invariant 3 in docs/architecture.md), fired with runDurableObjectAlarm.
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { removeCheck } from "../../src/checks/catalog";
+import { removeCheck } from "../../src/checks/client";
 import { env } from "cloudflare:workers";
 import { alarmAt, call, makeCheck, patchState, stub, summaryRow, view } from "./helpers";
 

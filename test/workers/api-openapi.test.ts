@@ -1,7 +1,7 @@
 // The OpenAPI document is generated from the request schemas, and real responses match the
 // response schemas it is generated from.
 import { describe, expect, it } from "vitest";
-import { CHANNEL_KINDS } from "../../src/api/channel-spec";
+import { CHANNEL_KINDS } from "../../src/alerts/channel-kinds";
 import { checkSpecSchema } from "../../src/api/check-spec";
 import {
   badgeListSchema,

@@ -1,6 +1,6 @@
 // maskChannelValue: per kind, what a reader of GET /channels/<id> sees of a stored value.
 import { describe, expect, it } from "vitest";
-import { CHANNEL_KINDS, maskChannelValue, maskSecret } from "../../src/api/channel-spec";
+import { CHANNEL_KINDS, maskChannelValue, maskSecret } from "../../src/alerts/channel-kinds";
 
 const mask = (kind: string, value: unknown) => maskChannelValue(kind, JSON.stringify(value));
 

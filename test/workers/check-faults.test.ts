@@ -6,7 +6,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it, vi } from "vitest";
 import { SNAPSHOT_BODY_LIMIT, SNAPSHOT_DESC_LIMIT } from "../../src/checks/check-do";
 import { CHECK_DO_MIGRATIONS, CHECK_DO_SCHEMA } from "../../src/checks/check-do-schema";
-import { newRow } from "../../src/checks/catalog";
+import { newRow } from "../../src/checks/repository";
 import type { CheckSnapshot } from "../../src/checks/model";
 import { sweep } from "../../src/sweeper/sweep";
 import { checks } from "../../src/db/schema";

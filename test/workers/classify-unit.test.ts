@@ -1,6 +1,6 @@
 // The pure ping classifier and client-info parsing.
 import { describe, expect, it } from "vitest";
-import { classifyEmail, classifyPing, matchKeywords, normaliseRid } from "../../src/ping/classify";
+import { classifyEmail, classifyPing, matchKeywords, normaliseRid } from "../../src/checks/classify";
 import { remoteAddress } from "../../src/ping/client-info";
 import { matchPingRoute } from "../../src/ping/routes";
 

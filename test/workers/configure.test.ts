@@ -1,7 +1,7 @@
 // CheckDO.configure: every Healthchecks field, versioned updates, deadline recomputed and mirrored.
 import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { rowToConfig } from "../../src/checks/catalog";
+import { rowToConfig } from "../../src/checks/repository";
 import { call, makeCheck, stub, summaryRow, view } from "./helpers";
 
 describe("CheckDO.configure", () => {

@@ -2,7 +2,8 @@
 import { createExecutionContext, evictDurableObject, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { verifyToken } from "../../src/alerts/email-links";
-import { createCheck, type NewCheckFields } from "../../src/checks/catalog";
+import { createCheck } from "../../src/checks/client";
+import { type NewCheckFields } from "../../src/checks/repository";
 import type { CheckView } from "../../src/checks/model";
 import { config } from "../../src/config";
 import worker from "../../src/index";

@@ -2,7 +2,7 @@
 import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { removeCheck } from "../../src/checks/catalog";
+import { removeCheck } from "../../src/checks/client";
 import type { CheckSnapshot } from "../../src/checks/model";
 import { consume } from "./alert-helpers";
 import { call, makeCheck, outboxSize, patchState, pings, recordAlerts, stub } from "./helpers";

@@ -1,7 +1,7 @@
 // Status from a D1 summary row matches the DO's own answer.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import type { CheckRow } from "../../src/checks/catalog";
+import type { CheckRow } from "../../src/checks/repository";
 import { summaryStatus } from "../../src/checks/summary-status";
 import { call, makeCheck, patchState, summaryRow, view } from "./helpers";
 

@@ -1,6 +1,6 @@
 // Transport payload builders: each request compared with the target service's documented format.
 import { describe, expect, it } from "vitest";
-import { uniqueKeyFor } from "../../src/checks/catalog";
+import { uniqueKeyFor } from "../../src/checks/model";
 import type { CheckSnapshot } from "../../src/checks/model";
 import { gotify } from "../../src/alerts/transports/gotify";
 import { googlechat } from "../../src/alerts/transports/googlechat";

@@ -1,6 +1,6 @@
 // Opsgenie Alert API v2: down → create an alert whose alias is the check's unique key; up → close
 // the alert by that alias. GenieKey auth; EU accounts use api.eu.opsgenie.com.
-import { uniqueKeyFor } from "../../checks/catalog";
+import { uniqueKeyFor } from "../../checks/model";
 import { type AsyncRequestBuilder, alertTitle, checkFields, isDown, jsonHeaders, messageParts, plainMessage } from "./text";
 
 /** Opsgenie's limit on `message`. */

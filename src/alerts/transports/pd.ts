@@ -1,6 +1,6 @@
 // PagerDuty Events API v1 (create_event.json): trigger on down, resolve on up, both keyed by the
 // check's unique key (Healthchecks' incident_key), so a recovery resolves the incident it opened.
-import { uniqueKeyFor } from "../../checks/catalog";
+import { uniqueKeyFor } from "../../checks/model";
 import { type AsyncRequestBuilder, alertTitle, checkFields, detailsUrl, isDown, jsonHeaders, messageParts } from "./text";
 
 export const PD_EVENTS_URL = "https://events.pagerduty.com/generic/2010-04-15/create_event.json";

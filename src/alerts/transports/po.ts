@@ -3,7 +3,7 @@
 // Emergency priority (2) repeats until acknowledged, so it carries retry/expire and is tagged with the
 // check's unique key; when the check recovers, a cancel by that tag goes out before the "up" message
 // (and even when "up" messages are off: an emergency must not keep ringing for a recovered check).
-import { uniqueKeyFor } from "../../checks/catalog";
+import { uniqueKeyFor } from "../../checks/model";
 import type { OutgoingRequest } from "../types";
 import { type AsyncRequestBuilder, alertTitle, checkFields, formHeaders, htmlMessage, isDown, messageParts } from "./text";
 

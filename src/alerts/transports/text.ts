@@ -1,7 +1,7 @@
 // Message text shared by the chat/push transports: titles, reason and downtime sentences,
 // durations, the check's period/schedule, "also down" lines, and the escapes each markup needs.
 // Everything here is pure; transports pick the pieces and apply their own markup.
-import type { ChannelKind } from "../../api/channel-spec";
+import type { ChannelKind } from "../channel-kinds";
 import { tagList } from "../../checks/model";
 import type { AlertContext, ChannelValue, OtherDownCheck, OutgoingRequest } from "../types";
 

@@ -1,5 +1,5 @@
 // Which action a ping takes, given its URL, method and body.
-import type { CheckConfig, PingKind, UrlAction } from "../checks/model";
+import type { CheckConfig, PingKind, UrlAction } from "./model";
 
 
 /** Case-sensitive substring match against comma-separated keywords; empty keywords never match. */

@@ -1,0 +1,2 @@
+DROP INDEX `alert_flips_enqueued`;--> statement-breakpoint
+DROP INDEX `checks_status_deadline`;

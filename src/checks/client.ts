@@ -1,0 +1,85 @@
+// The Worker's side of check objects: creating, configuring, pinging, reading and removing checks,
+// each through its Durable Object with the catalog (repository.ts) kept in step.
+import { and, eq, isNull } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
+import { checkChannels, checks } from "../db/schema";
+import type { CheckView, PingInput, PingResult } from "./model";
+import { channelIdsOf, newRow, projectPingLogLimit, rowToConfig, type CheckRow, type NewCheckFields } from "./repository";
+
+export const checkStub = (env: Env, id: string) => env.CHECKS.get(env.CHECKS.idFromName(id));
+
+
+/**
+ * Creates a check: the catalog row first (so the sweeper and the API can see it), then its DO.
+ * The Management API builds on this; tests use it directly.
+ */
+export async function createCheck(
+  env: Env,
+  projectId: string,
+  fields: NewCheckFields = {},
+  origin = "",
+  channelIds: string[] = [],
+): Promise<CheckRow> {
+  const row = await newRow(projectId, fields);
+  const db = drizzle(env.DB);
+  await db.batch([
+    db.insert(checks).values(row),
+    ...channelIds.map((channel_id) => db.insert(checkChannels).values({ check_id: row.id, channel_id })),
+  ]);
+  await configureFromRow(env, row, channelIds, origin);
+  return row;
+}
+
+export async function configureFromRow(env: Env, row: CheckRow, channelIds: string[], origin: string): Promise<void> {
+  const result = await checkStub(env, row.id).configure(
+    rowToConfig(row, channelIds, await projectPingLogLimit(env, row.project_id), origin),
+  );
+  if (!result.ok) throw new Error(`configure failed: ${result.error}`);
+}
+
+/** Hands a check's catalog row and its channels (re-read unless given) to its DO. */
+export async function reconfigure(env: Env, row: CheckRow, origin: string, channelIds?: string[]): Promise<void> {
+  await configureFromRow(env, row, channelIds ?? (await channelIdsOf(env, row.id)), origin);
+}
+
+/**
+ * The exact view of a check from its DO. An object that never got its configuration (a create whose
+ * configure was lost) is configured from the catalog row first, so such a check is readable and deletable.
+ */
+export async function checkView(env: Env, row: CheckRow, origin: string): Promise<CheckView | null> {
+  const stub = checkStub(env, row.id);
+  const v = await stub.state();
+  if (v !== null) return v as CheckView;
+  await reconfigure(env, row, origin);
+  return (await stub.state()) as CheckView | null;
+}
+
+/**
+ * Pings a check's DO. An object never configured (a check created by a slug ping, or one whose
+ * configure after an API create was lost) is configured from its catalog row on this first contact
+ * and pinged again; the catalog is read only then, so an ordinary ping costs the DO call alone.
+ */
+export async function pingCheck(env: Env, id: string, input: PingInput, origin: string): Promise<Exclude<PingResult, "unconfigured">> {
+  const stub = checkStub(env, id);
+  const result = await stub.ping(input);
+  if (result !== "unconfigured") return result;
+  const row = await drizzle(env.DB).select().from(checks).where(and(eq(checks.id, id), isNull(checks.deleted_at))).get();
+  if (row === undefined) return "not_found";
+  await configureFromRow(env, row, await channelIdsOf(env, id), origin);
+  const again = await stub.ping(input);
+  return again === "unconfigured" ? "not_found" : again;
+}
+
+/**
+ * Removes a check: tombstone the catalog row (lists and slug lookups skip it at once), let the DO
+ * hand over pending alerts and delete its storage, then delete the rows. The sweeper finishes a
+ * removal that was interrupted.
+ */
+export async function removeCheck(env: Env, id: string): Promise<boolean> {
+  const db = drizzle(env.DB);
+  await db.update(checks).set({ deleted_at: Date.now() }).where(and(eq(checks.id, id), isNull(checks.deleted_at)));
+  if (!(await checkStub(env, id).remove())) return false;
+  await db.batch([db.delete(checkChannels).where(eq(checkChannels.check_id, id)), db.delete(checks).where(eq(checks.id, id))]);
+  return true;
+}
+
