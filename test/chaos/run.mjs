@@ -242,7 +242,7 @@ const scenarios = {
     const repeats = receiver.requests.length - keys;
     return {
       ok: drained !== null && keys === want && repeats <= instance.kills * 500,
-      line: `soak 5 min, ${n} pings over 500 checks, ${instance.kills} kills: ${keys}/${want} alerts delivered, lost ${Math.max(0, want - keys)}, repeats ${repeats}, runtime RSS before each kill ${rss.join(", ")} MB`,
+      line: `soak 5 min, ${n} pings over 500 checks, ${instance.kills} kills: ${keys}/${want} alerts delivered, lost ${Math.max(0, want - keys)}, repeats ${repeats}, runtime RSS before each kill ${rss.filter((m) => m !== null).join(", ")} MB`,
       instance,
       receiver,
     };
