@@ -180,6 +180,18 @@ function siteRootOf(env: Env, snap: CheckSnapshot): string {
   }
 }
 
+/** What a transport renders one alert to one channel from. */
+const contextFor = (env: Env, alert: StoredAlert, channel: ChannelRow, otherDown: OtherDownCheck[]): AlertContext => ({
+  snapshot: alert.snapshot,
+  channelId: channel.id,
+  channelName: channel.name,
+  idempotencyKey: `${alert.id}:${channel.id}`,
+  siteRoot: siteRootOf(env, alert.snapshot),
+  siteName: "edgechecks",
+  otherDown,
+  test: false,
+});
+
 /** How to send one alert to one channel, or why it cannot be sent; null = nothing to send (a no-op direction). */
 type Prepared = { send: () => Promise<SendResult>; disables: (r: SendResult) => boolean } | { unavailable: string } | null;
 
@@ -312,16 +324,7 @@ export async function deliverFlips(env: Env, msgs: AlertMessage[]): Promise<Deli
       const chain: Pair[] = [];
       for (const alert of check.alerts) {
         if (FINAL_STATUSES.has(states.get(`${alert.id}:${channel.id}`) ?? "")) continue;
-        const ctx: AlertContext = {
-          snapshot: alert.snapshot,
-          channelId: channel.id,
-          channelName: channel.name,
-          idempotencyKey: `${alert.id}:${channel.id}`,
-          siteRoot: siteRootOf(env, alert.snapshot),
-          siteName: "edgechecks",
-          otherDown: check.otherDown,
-          test: false,
-        };
+        const ctx = contextFor(env, alert, channel, check.otherDown);
         const prep = await prepare(env, ctx, channel);
         // A direction the channel does not want (Healthchecks' no-op) leaves no trace.
         if (prep !== null) chain.push({ alert, channel, ctx, prep });
@@ -386,17 +389,7 @@ export async function giveUp(env: Env, msg: AlertMessage): Promise<void> {
   const check = loaded.checks[0]!;
   await Promise.all(
     check.channels.map(async (channel) => {
-      const ctx: AlertContext = {
-        snapshot: alert.snapshot,
-        channelId: channel.id,
-        channelName: channel.name,
-        idempotencyKey: `${alert.id}:${channel.id}`,
-        siteRoot: siteRootOf(env, alert.snapshot),
-        siteName: "edgechecks",
-        otherDown: [],
-        test: false,
-      };
-      if ((await prepare(env, ctx, channel)) === null) return;
+      if ((await prepare(env, contextFor(env, alert, channel, []), channel)) === null) return;
       const key = { flipId: alert.id, channelId: channel.id, checkId: alert.check_id, projectId: alert.project_id };
       await ledger.close(key, "failed", "gave up after 0 attempts: the alert could not be processed");
     }),

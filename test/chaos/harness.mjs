@@ -4,10 +4,10 @@
 import { execFile, spawn } from "node:child_process";
 import { createWriteStream, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { freePort } from "../../bench/instance.mjs";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const TOKEN = "chaos-admin-token";
@@ -16,18 +16,9 @@ export const SWEEP_EVERY_MS = 10_000;
 /** ALERT_WATCH_SECONDS for the instances: how soon an untouched unsettled alert is handed over again. */
 export const WATCH_SECONDS = 20;
 
-export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+export { freePort };
 
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.on("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `probe` until it returns a truthy value or `ms` pass; returns the value or null. */
 export async function until(probe, ms, every = 500) {
