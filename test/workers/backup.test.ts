@@ -202,6 +202,7 @@ describe("import limits, enforced as the bytes arrive", () => {
 });
 
 describe("a check object's dump", () => {
+  /** A dump as an object stored at schema version 2 (or 1: before reminders) would have been exported. */
   async function v2Dump() {
     const p = await makeProject();
     const row = await newRow(p.id, { name: "from v2" });
@@ -232,6 +233,16 @@ describe("a check object's dump", () => {
     }));
     expect(stored).toEqual({ version: String(CHECK_DO_SCHEMA_VERSION), downSince: down });
     expect((await scheduled(row.id)).reminder).toBe(dump.state.nag_due);
+  });
+
+  it("a dump at schema version 1 is migrated through every step to the current version", async () => {
+    const { row, dump } = await v2Dump();
+    const { nag_due: _due, nag_count: _count, ...v1State } = dump.state;
+    expect(await stub(row.id).importState({ ...dump, schema_version: 1, state: v1State })).toEqual({ ok: true });
+    expect((await view(row.id)).state).toMatchObject({ status: "down", n_pings: 1 });
+    expect(await runInDurableObject(stub(row.id), (_i, state) => state.storage.sql.exec("SELECT v FROM meta WHERE k = 'schema_version'").one().v)).toBe(
+      String(CHECK_DO_SCHEMA_VERSION),
+    );
   });
 
   it("a dump from a newer schema version is refused and nothing is stored", async () => {

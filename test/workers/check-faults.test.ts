@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it, vi } from "vitest";
 import { SNAPSHOT_BODY_LIMIT, SNAPSHOT_DESC_LIMIT } from "../../src/checks/check-do";
-import { CHECK_DO_MIGRATIONS, CHECK_DO_SCHEMA } from "../../src/checks/check-do-schema";
+import { CHECK_DO_MIGRATIONS, CHECK_DO_SCHEMA, CHECK_DO_SCHEMA_VERSION } from "../../src/checks/check-do-schema";
 import { newRow } from "../../src/checks/repository";
 import type { CheckSnapshot } from "../../src/checks/model";
 import { sweep } from "../../src/sweeper/sweep";
@@ -222,6 +222,11 @@ describe("the sweeper finds what is stuck", () => {
 });
 
 describe("stored schema upgrades", () => {
+  it("every schema version after 1 has its migration step", () => {
+    const steps = Object.keys(CHECK_DO_MIGRATIONS).map(Number).sort((a, b) => a - b);
+    expect(steps).toEqual(Array.from({ length: CHECK_DO_SCHEMA_VERSION - 1 }, (_, i) => i + 2));
+  });
+
   it("an object stored at schema version 2 migrates itself on first access, keeping its down time and reminder", async () => {
     const id = crypto.randomUUID();
     const p = await makeProject();
