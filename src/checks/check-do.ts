@@ -164,6 +164,9 @@ export class CheckDO extends DurableObject<Env> {
     this.#schemaReady = true;
     const row = this.#sql.exec("SELECT v FROM meta WHERE k = 'schema_version'").toArray()[0];
     const from = row === undefined ? 1 : Number(row.v);
+    // Stored by newer code (this version was rolled back to): steps are additive by rule, so this code
+    // runs on them, and the stored version is never lowered, or the newer code would re-run its steps.
+    if (from >= CHECK_DO_SCHEMA_VERSION) return;
     for (let v = from + 1; v <= CHECK_DO_SCHEMA_VERSION; v++) this.#sql.exec(CHECK_DO_MIGRATIONS[v]!);
     this.#sql.exec("INSERT OR REPLACE INTO meta (k, v) VALUES ('schema_version', ?)", String(CHECK_DO_SCHEMA_VERSION));
   }

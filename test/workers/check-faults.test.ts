@@ -258,6 +258,23 @@ describe("stored schema upgrades", () => {
     expect(migrated).toEqual({ version: "3", downSince: downAt });
     expect((await scheduled(id)).reminder).toBe(nagDue);
   });
+
+  it("an object stored by newer code (after a rollback) keeps working and its stored version is not lowered", async () => {
+    const { id } = await makeCheck();
+    await runInDurableObject(stub(id), (_i, state) => {
+      // What an additive next version would have done: one more column, a higher version.
+      state.storage.sql.exec("ALTER TABLE state ADD COLUMN next_version_field INTEGER NOT NULL DEFAULT 7");
+      state.storage.sql.exec("UPDATE meta SET v = ? WHERE k = 'schema_version'", String(CHECK_DO_SCHEMA_VERSION + 1));
+    });
+    await evictDurableObject(stub(id));
+    expect((await call(`/ping/${id}`)).status).toBe(200);
+    expect((await view(id)).state.status).toBe("up");
+    const stored = await runInDurableObject(stub(id), (_i, state) => ({
+      version: state.storage.sql.exec("SELECT v FROM meta WHERE k = 'schema_version'").one().v,
+      field: state.storage.sql.exec("SELECT next_version_field FROM state").one().next_version_field,
+    }));
+    expect(stored).toEqual({ version: String(CHECK_DO_SCHEMA_VERSION + 1), field: 7 });
+  });
 });
 
 describe("what else the object and the sweeper survive", () => {
