@@ -14,6 +14,14 @@ export function base64(data: string | ArrayBuffer | Uint8Array): string {
   return btoa(bin);
 }
 
+/** The bytes of standard base64 (the caller has checked the alphabet). */
+export function fromBase64(text: string): Uint8Array {
+  const bin = atob(text);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
 /** URL-safe base64 without padding. */
 export const base64Url = (data: string | ArrayBuffer | Uint8Array): string =>
   base64(data).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");

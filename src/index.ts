@@ -7,6 +7,7 @@ import { openapiRoutes } from "./api/openapi";
 import { managementApi } from "./api/routes";
 import { schedulePreview } from "./api/schedule-preview";
 import { badgeRoutes } from "./badges/routes";
+import { pingCanary } from "./sweeper/canary";
 import { sweep } from "./sweeper/sweep";
 import { isLocalRun, secretKeyMissing } from "./config";
 import type { AppEnv } from "./http/app-env";
@@ -47,5 +48,7 @@ export default {
   async scheduled(controller: ScheduledController, env: Env): Promise<void> {
     // One line per run: what the sweeper did, and which steps failed.
     console.log(`sweeper ${JSON.stringify(await sweep(env, controller.scheduledTime))}`);
+    // After the sweep, so a cron run that hangs or dies also silences the canary.
+    await pingCanary(env);
   },
 } satisfies ExportedHandler<Env, AlertMessage>;

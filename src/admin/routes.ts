@@ -9,7 +9,7 @@ import { deleteProject } from "../projects/deletion";
 import { createProject, getProject, listProjects, rotateKey, setNagPeriod } from "./projects";
 import { createProjectSchema, rotateKeySchema, updateProjectSchema } from "./schemas";
 import { UUID_RE } from "../http/common";
-
+import { exportPage, importBackup, PAGE_UNITS, parseCursor } from "./backup";
 
 export const adminRoutes = new Hono<AppEnv>();
 
@@ -61,4 +61,35 @@ adminRoutes.patch("/projects/:id", async (c) => {
   const { nag_period } = parseBody(updateProjectSchema, await readJson(c.req.raw));
   if (!(await setNagPeriod(c.env, id, nag_period))) throw new HttpError(404, "project not found");
   return c.json({ id, nag_period });
+});
+
+// Backups (docs/operations.md#backups): one page of JSON lines per request, streamed as it is read.
+adminRoutes.get("/export", (c) => {
+  const cursor = parseCursor(c.req.query("cursor"));
+  if (cursor === null) throw new HttpError(400, "bad cursor");
+  const limit = Number(c.req.query("limit") ?? PAGE_UNITS);
+  if (!Number.isInteger(limit) || limit < 1 || limit > PAGE_UNITS) throw new HttpError(400, `limit must be an integer from 1 to ${PAGE_UNITS}`);
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  const writer = writable.getWriter();
+  const encoder = new TextEncoder();
+  const writing = exportPage(c.env, cursor, async (record) => {
+    // Waits while the client has not read the last line: memory stays at about one record.
+    await writer.ready;
+    await writer.write(encoder.encode(`${JSON.stringify(record)}\n`));
+  }, limit).then(
+    () => writer.close(),
+    async (err: unknown) => {
+      // The page ends without its cursor line, so the client knows it is incomplete.
+      console.error("export failed", err);
+      await writer.abort(err);
+    },
+  );
+  c.executionCtx.waitUntil(writing);
+  return c.body(readable, 200, { "Content-Type": "application/x-ndjson" });
+});
+
+adminRoutes.post("/import", async (c) => {
+  const result = await importBackup(c.env, c.req.raw.body);
+  if (result.ok) return c.json({ imported: result.imported });
+  return c.json({ error: result.error, line: result.line, imported: result.imported }, result.status);
 });

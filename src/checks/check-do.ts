@@ -21,6 +21,8 @@ import { durations } from "./durations";
 import { renderCheck } from "./render";
 import { applyPing, flipNotifies, getStatus, goingDownAfter, graceStart, type FlipChange } from "./status";
 import { CHECK_DO_MIGRATIONS, CHECK_DO_SCHEMA, CHECK_DO_SCHEMA_VERSION } from "./check-do-schema";
+import { checkDumpSchema, DUMP_TABLES, dumpConfig, type CheckDump } from "./check-dump";
+import { base64, fromBase64 } from "../crypto";
 
 /** Coalesced summary writes (last_ping, n_pings alone) lag at most this much. */
 const SUMMARY_LAG_MS = 1000;
@@ -162,6 +164,9 @@ export class CheckDO extends DurableObject<Env> {
     this.#schemaReady = true;
     const row = this.#sql.exec("SELECT v FROM meta WHERE k = 'schema_version'").toArray()[0];
     const from = row === undefined ? 1 : Number(row.v);
+    // Stored by newer code (this version was rolled back to): steps are additive by rule, so this code
+    // runs on them, and the stored version is never lowered, or the newer code would re-run its steps.
+    if (from >= CHECK_DO_SCHEMA_VERSION) return;
     for (let v = from + 1; v <= CHECK_DO_SCHEMA_VERSION; v++) this.#sql.exec(CHECK_DO_MIGRATIONS[v]!);
     this.#sql.exec("INSERT OR REPLACE INTO meta (k, v) VALUES ('schema_version', ?)", String(CHECK_DO_SCHEMA_VERSION));
   }
@@ -402,6 +407,98 @@ export class CheckDO extends DurableObject<Env> {
     return this.#sql
       .exec("SELECT id, created, old_status, new_status, reason FROM flips ORDER BY seq")
       .toArray() as unknown as FlipRecord[];
+  }
+
+  /**
+   * Everything the object stores, as stored, with its schema version (backups); null when it has no
+   * check. One synchronous read, so the dump is consistent in itself.
+   */
+  exportState(): CheckDump | null {
+    if (this.#cfg === null || this.#removed) return null;
+    const all = (table: string, order: string) => this.#sql.exec(`SELECT * FROM ${table} ORDER BY ${order}`).toArray() as CheckDump["flips"];
+    return {
+      schema_version: Number(this.#sql.exec("SELECT v FROM meta WHERE k = 'schema_version'").one().v),
+      state: all("state", "id")[0]!,
+      pings: all("pings", "n").map((p) => ({ ...p, body: base64(p.body as unknown as ArrayBuffer) })),
+      flips: all("flips", "seq"),
+      outbox: all("outbox", "seq, flip_id"),
+      schedule: all("schedule", "item"),
+    };
+  }
+
+  /**
+   * Loads a dump into an object without a check (restores). The rows go into the tables of the
+   * dump's schema version and the object's own migrations bring them forward, in one transaction
+   * that also re-derives the scheduled items; the alarm is set right after it, before any await,
+   * then the summary is mirrored. A dump from a newer version than this code knows is refused.
+   */
+  async importState(input: unknown): Promise<{ ok: boolean; error?: string }> {
+    const parsed = checkDumpSchema.safeParse(input);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return { ok: false, error: `invalid dump: ${issue?.path.join(".") ?? ""}: ${issue?.message ?? "invalid"}` };
+    }
+    const dump = parsed.data;
+    // Storage is the test, not the in-memory tombstone: a deleted check's object may be restored.
+    if (this.#hasSchema()) return { ok: false, error: "this check's object already has a check" };
+    if (dump.schema_version > CHECK_DO_SCHEMA_VERSION) {
+      return {
+        ok: false,
+        error: `the dump is at check schema version ${dump.schema_version}, newer than this deployment's ${CHECK_DO_SCHEMA_VERSION}: upgrade it first`,
+      };
+    }
+    const cfg = dumpConfig(dump);
+    if (typeof cfg === "string") return { ok: false, error: cfg };
+    if (dump.state.removed !== 0) return { ok: false, error: "the dump is of a removed check" };
+    const removed = this.#removed;
+    try {
+      this.ctx.storage.transactionSync(() => {
+        this.#sql.exec(CHECK_DO_SCHEMA);
+        for (let v = 2; v <= dump.schema_version; v++) this.#sql.exec(CHECK_DO_MIGRATIONS[v]!);
+        this.#sql.exec("INSERT INTO meta (k, v) VALUES ('schema_version', ?)", String(dump.schema_version));
+        this.#schemaReady = true;
+        this.#insertRows("state", [dump.state]);
+        for (const table of DUMP_TABLES) this.#insertRows(table, dump[table] ?? []);
+        // Migrates to the current version and reads the state in, as a load after a deploy would.
+        this.#load();
+        this.#summaryVersion++;
+        this.#schedule("mirror", Date.now());
+        this.#scheduleDerived();
+        this.#saveState();
+      });
+    } catch (err) {
+      this.#forget(removed);
+      return { ok: false, error: `could not load the dump: ${err instanceof Error ? err.message : String(err)}` };
+    }
+    this.#armedAt = undefined;
+    await this.#arm();
+    await this.#mirror();
+    return { ok: true };
+  }
+
+  /** Inserts dumped rows, refusing columns the table does not have at this schema version. */
+  #insertRows(table: string, rows: CheckDump["flips"]): void {
+    if (rows.length === 0) return;
+    const columns = new Set(this.#sql.exec(`SELECT * FROM ${table} LIMIT 0`).columnNames);
+    for (const row of rows) {
+      const names = Object.keys(row);
+      const unknown = names.find((c) => !columns.has(c));
+      if (unknown !== undefined) throw new Error(`${table} has no column ${unknown}`);
+      const values = names.map((c) => (table === "pings" && c === "body" ? fromBase64(row[c] as string) : row[c]!));
+      this.#sql.exec(`INSERT INTO ${table} (${names.join(", ")}) VALUES (${names.map(() => "?").join(", ")})`, ...values);
+    }
+  }
+
+  /** Back to an object without a check (the storage was rolled back), as it was before the import. */
+  #forget(removed: boolean): void {
+    this.#cfg = null;
+    this.#st = initialState();
+    this.#removed = removed;
+    this.#summaryVersion = 0;
+    this.#downSince = this.#lastReminder = this.#flapSince = this.#flapEnded = null;
+    this.#flapHeld = this.#alertSeq = 0;
+    this.#due.clear();
+    this.#schemaReady = null;
   }
 
   /**

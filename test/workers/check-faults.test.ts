@@ -5,7 +5,7 @@ import { env } from "cloudflare:workers";
 import { drizzle } from "drizzle-orm/d1";
 import { describe, expect, it, vi } from "vitest";
 import { SNAPSHOT_BODY_LIMIT, SNAPSHOT_DESC_LIMIT } from "../../src/checks/check-do";
-import { CHECK_DO_MIGRATIONS, CHECK_DO_SCHEMA } from "../../src/checks/check-do-schema";
+import { CHECK_DO_MIGRATIONS, CHECK_DO_SCHEMA, CHECK_DO_SCHEMA_VERSION } from "../../src/checks/check-do-schema";
 import { newRow } from "../../src/checks/repository";
 import type { CheckSnapshot } from "../../src/checks/model";
 import { sweep } from "../../src/sweeper/sweep";
@@ -222,6 +222,11 @@ describe("the sweeper finds what is stuck", () => {
 });
 
 describe("stored schema upgrades", () => {
+  it("every schema version after 1 has its migration step", () => {
+    const steps = Object.keys(CHECK_DO_MIGRATIONS).map(Number).sort((a, b) => a - b);
+    expect(steps).toEqual(Array.from({ length: CHECK_DO_SCHEMA_VERSION - 1 }, (_, i) => i + 2));
+  });
+
   it("an object stored at schema version 2 migrates itself on first access, keeping its down time and reminder", async () => {
     const id = crypto.randomUUID();
     const p = await makeProject();
@@ -252,6 +257,23 @@ describe("stored schema upgrades", () => {
     }));
     expect(migrated).toEqual({ version: "3", downSince: downAt });
     expect((await scheduled(id)).reminder).toBe(nagDue);
+  });
+
+  it("an object stored by newer code (after a rollback) keeps working and its stored version is not lowered", async () => {
+    const { id } = await makeCheck();
+    await runInDurableObject(stub(id), (_i, state) => {
+      // What an additive next version would have done: one more column, a higher version.
+      state.storage.sql.exec("ALTER TABLE state ADD COLUMN next_version_field INTEGER NOT NULL DEFAULT 7");
+      state.storage.sql.exec("UPDATE meta SET v = ? WHERE k = 'schema_version'", String(CHECK_DO_SCHEMA_VERSION + 1));
+    });
+    await evictDurableObject(stub(id));
+    expect((await call(`/ping/${id}`)).status).toBe(200);
+    expect((await view(id)).state.status).toBe("up");
+    const stored = await runInDurableObject(stub(id), (_i, state) => ({
+      version: state.storage.sql.exec("SELECT v FROM meta WHERE k = 'schema_version'").one().v,
+      field: state.storage.sql.exec("SELECT next_version_field FROM state").one().next_version_field,
+    }));
+    expect(stored).toEqual({ version: String(CHECK_DO_SCHEMA_VERSION + 1), field: 7 });
   });
 });
 
