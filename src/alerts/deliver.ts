@@ -7,7 +7,7 @@
 // "up" the channel also wants; the others are recorded as superseded.
 import type { ChannelKind } from "./channel-kinds";
 import type { CheckSnapshot } from "../checks/model";
-import { config } from "../config";
+import { alertLinkRoot, config } from "../config";
 import { FINAL_STATUSES, LEASE_MS, Ledger, MAX_ATTEMPTS, type ClaimKey } from "./claims";
 import { sendRequest, type SendResult } from "./http";
 import { unsubscribeUrl } from "./email-links";
@@ -170,15 +170,8 @@ async function pairStates(ledger: Ledger, flipIds: string[]): Promise<Map<string
   return new Map(results.map((r) => [`${r.flip_id}:${r.channel_id}`, r.status]));
 }
 
-function siteRootOf(env: Env, snap: CheckSnapshot): string {
-  const configured = config(env).siteRoot;
-  if (configured !== "") return configured;
-  try {
-    return new URL(String(snap.check.badge_url)).origin;
-  } catch {
-    return "";
-  }
-}
+/** Links of non-email alerts (email narrows it further in prepare()). */
+const siteRootOf = (env: Env, snap: CheckSnapshot): string => alertLinkRoot(env, "", String(snap.check.badge_url));
 
 /** How to send one alert to one channel, or why it cannot be sent; null = nothing to send (a no-op direction). */
 type Prepared = { send: () => Promise<SendResult>; disables: (r: SendResult) => boolean } | { unavailable: string } | null;
@@ -189,15 +182,18 @@ async function prepare(env: Env, ctx: AlertContext, channel: Pick<ChannelRow, "i
     const value: unknown = JSON.parse(channel.value);
     if (kind === "email") {
       // Email is not HTTP: rendered by transports/email.ts, sent over SMTP; failures never disable it.
-      const unsubscribe = await unsubscribeUrl(ctx.siteRoot, config(env).secretKey, channel.id);
-      const message = buildEmail(ctx, value as ChannelValue<"email">, unsubscribe);
+      // Its links need SITE_ROOT; without it the mail goes out without them (and without List-Unsubscribe).
+      const root = alertLinkRoot(env, "email", "");
+      const mailCtx = { ...ctx, siteRoot: root };
+      const unsubscribe = root === "" ? undefined : await unsubscribeUrl(root, config(env).secretKey, channel.id);
+      const message = buildEmail(mailCtx, value as ChannelValue<"email">, unsubscribe);
       if (message === null) return null;
       // An address nobody confirmed gets nothing (Healthchecks' rule): failed, never retried.
       if (channel.email_verified === 0) return { unavailable: "Email not verified" };
       const smtp = smtpConfig(env);
       if (smtp === null) return { unavailable: "email notifications are not enabled." };
       const mail = { from: addressOf(smtp.from), to: message.to, data: toMime(message, smtp.from) };
-      return { send: () => sendMail(smtp, mail, { ehloName: ehloNameFor(ctx.siteRoot) }), disables: () => false };
+      return { send: () => sendMail(smtp, mail, { ehloName: ehloNameFor(root) }), disables: () => false };
     }
     const request = await buildRequest(env, kind as ChannelKind, ctx, value);
     if (request === null) return null;
