@@ -172,7 +172,12 @@ function document(serverUrl: string) {
         post: {
           summary: "Rename a channel or replace its value (its kind stays)",
           requestBody: body(channelUpdateBody),
-          responses: { "200": ok("The channel", channelSummary), "404": ok("No such channel in this project"), ...errors },
+          responses: {
+            "200": ok("The channel", channelSummary),
+            "404": ok("No such channel in this project"),
+            "429": ok("The verification mail this would re-send is over 5 per channel within an hour; nothing changed", errorSchema),
+            ...errors,
+          },
         },
         delete: {
           summary: "Delete a channel (it is detached from its checks and groups)",
