@@ -49,6 +49,47 @@ function fallbackSecret(env: Env, origin: string): string {
   return isolateSecret;
 }
 
+/** `url` without trailing slashes when it is an absolute http(s) URL; null otherwise. */
+export function absoluteRoot(url: string | undefined): string | null {
+  const trimmed = (url ?? "").trim().replace(/\/+$/, "");
+  if (!/^https?:\/\//i.test(trimmed)) return null;
+  try {
+    return new URL(trimmed).host === "" ? null : trimmed;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The base of links in alerts: SITE_ROOT, else (not for email) the origin the check's URLs were
+ * rendered with, when absolute; "" when none is known — then alerts carry no links rather than
+ * relative ones. Email needs SITE_ROOT: mail is read far from any request, and its unsubscribe
+ * link must keep working (see warnIfSiteRootMissing).
+ */
+export function alertLinkRoot(env: Env, kind: string, checkUrl: string): string {
+  const configured = absoluteRoot(env.SITE_ROOT);
+  if (configured !== null) return configured;
+  if (kind === "email") return "";
+  try {
+    return absoluteRoot(new URL(checkUrl).origin) ?? "";
+  } catch {
+    return "";
+  }
+}
+
+let warnedAboutSiteRoot = false;
+
+/** Once per isolate: email is configured, but without SITE_ROOT its mails go out without links. */
+export function warnIfSiteRootMissing(env: Env): void {
+  if (warnedAboutSiteRoot || absoluteRoot(env.SITE_ROOT) !== null) return;
+  if ((env.SMTP_HOST ?? "") === "" && (env.PING_EMAIL_DOMAIN ?? "") === "") return;
+  warnedAboutSiteRoot = true;
+  console.warn(
+    "SITE_ROOT is not set (or not an absolute http(s) URL) while email is configured (SMTP_HOST or PING_EMAIL_DOMAIN): " +
+      "email alerts go out without links or List-Unsubscribe. Set SITE_ROOT, e.g. https://checks.example.com.",
+  );
+}
+
 function intVar(value: string | undefined, fallback: number, name: string): number {
   if (value === undefined || value.trim() === "") return fallback;
   const n = Number(value);

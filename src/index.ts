@@ -9,7 +9,7 @@ import { schedulePreview } from "./api/schedule-preview";
 import { badgeRoutes } from "./badges/routes";
 import { pingCanary } from "./sweeper/canary";
 import { sweep } from "./sweeper/sweep";
-import { isLocalRun, secretKeyMissing } from "./config";
+import { isLocalRun, secretKeyMissing, warnIfSiteRootMissing } from "./config";
 import type { AppEnv } from "./http/app-env";
 import { errorResponse } from "./http/errors";
 import { requireSecretKey } from "./http/secret-guard";
@@ -22,6 +22,11 @@ export { CheckDO } from "./checks/check-do";
 const app = new Hono<AppEnv>();
 // First: nothing else may run with the public fallback key on a public host.
 app.use("*", requireSecretKey);
+// The first invocation is a Worker's start: say there that email needs SITE_ROOT (once per isolate).
+app.use("*", async (c, next) => {
+  warnIfSiteRootMissing(c.env);
+  await next();
+});
 app.onError((err, c) => errorResponse(c, err));
 app.notFound((c) => c.json({ error: "not found" }, 404));
 app.route("/", pingRoutes);
@@ -36,6 +41,7 @@ for (const version of ["v1", "v2", "v3"]) app.route(`/api/${version}`, managemen
 export default {
   fetch: app.fetch,
   async queue(batch: MessageBatch<AlertMessage>, env: Env): Promise<void> {
+    warnIfSiteRootMissing(env);
     // Alerts still go out (dropping them would hurt more); their signed links use a per-isolate
     // key instead of the public one (see config.ts), and cannot be opened while fetch answers 503.
     if (secretKeyMissing(env) && !isLocalRun(env)) console.error("SECRET_KEY is not set: links in these alerts will not work.");
@@ -43,9 +49,11 @@ export default {
     else await consumeAlerts(batch, env);
   },
   async email(message: ForwardableEmailMessage, env: Env, _ctx: ExecutionContext): Promise<void> {
+    warnIfSiteRootMissing(env);
     await handleEmail(message, env);
   },
   async scheduled(controller: ScheduledController, env: Env): Promise<void> {
+    warnIfSiteRootMissing(env);
     // One line per run: what the sweeper did, and which steps failed.
     console.log(`sweeper ${JSON.stringify(await sweep(env, controller.scheduledTime))}`);
     // After the sweep, so a cron run that hangs or dies also silences the canary.

@@ -32,3 +32,7 @@ interface Env {
   /** Test-only: every queue retry of an alert waits this many ms instead of the schedule (retryDelayMs). */
   ALERT_RETRY_DELAY_MS?: string;
 }
+interface Env {
+  /** Key of the operator endpoint GET /api/v3/metrics/ (header X-Metrics-Key); unset = it answers 403. */
+  METRICS_KEY?: string;
+}

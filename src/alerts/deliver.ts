@@ -7,7 +7,7 @@
 // "up" the channel also wants; the others are recorded as superseded.
 import type { ChannelKind } from "./channel-kinds";
 import type { CheckSnapshot } from "../checks/model";
-import { config } from "../config";
+import { alertLinkRoot, config } from "../config";
 import { FINAL_STATUSES, LEASE_MS, Ledger, MAX_ATTEMPTS, type ClaimKey } from "./claims";
 import { sendRequest, type SendResult } from "./http";
 import { unsubscribeUrl } from "./email-links";
@@ -170,15 +170,8 @@ async function pairStates(ledger: Ledger, flipIds: string[]): Promise<Map<string
   return new Map(results.map((r) => [`${r.flip_id}:${r.channel_id}`, r.status]));
 }
 
-function siteRootOf(env: Env, snap: CheckSnapshot): string {
-  const configured = config(env).siteRoot;
-  if (configured !== "") return configured;
-  try {
-    return new URL(String(snap.check.badge_url)).origin;
-  } catch {
-    return "";
-  }
-}
+/** Links of non-email alerts (email narrows it further in prepare()). */
+const siteRootOf = (env: Env, snap: CheckSnapshot): string => alertLinkRoot(env, "", String(snap.check.badge_url));
 
 /** What a transport renders one alert to one channel from. */
 const contextFor = (env: Env, alert: StoredAlert, channel: ChannelRow, otherDown: OtherDownCheck[]): AlertContext => ({
@@ -201,15 +194,18 @@ async function prepare(env: Env, ctx: AlertContext, channel: Pick<ChannelRow, "i
     const value: unknown = JSON.parse(channel.value);
     if (kind === "email") {
       // Email is not HTTP: rendered by transports/email.ts, sent over SMTP; failures never disable it.
-      const unsubscribe = await unsubscribeUrl(ctx.siteRoot, config(env).secretKey, channel.id);
-      const message = buildEmail(ctx, value as ChannelValue<"email">, unsubscribe);
+      // Its links need SITE_ROOT; without it the mail goes out without them (and without List-Unsubscribe).
+      const root = alertLinkRoot(env, "email", "");
+      const mailCtx = { ...ctx, siteRoot: root };
+      const unsubscribe = root === "" ? undefined : await unsubscribeUrl(root, config(env).secretKey, channel.id);
+      const message = buildEmail(mailCtx, value as ChannelValue<"email">, unsubscribe);
       if (message === null) return null;
       // An address nobody confirmed gets nothing (Healthchecks' rule): failed, never retried.
       if (channel.email_verified === 0) return { unavailable: "Email not verified" };
       const smtp = smtpConfig(env);
       if (smtp === null) return { unavailable: "email notifications are not enabled." };
       const mail = { from: addressOf(smtp.from), to: message.to, data: toMime(message, smtp.from) };
-      return { send: () => sendMail(smtp, mail, { ehloName: ehloNameFor(ctx.siteRoot) }), disables: () => false };
+      return { send: () => sendMail(smtp, mail, { ehloName: ehloNameFor(root) }), disables: () => false };
     }
     const request = await buildRequest(env, kind as ChannelKind, ctx, value);
     if (request === null) return null;
@@ -417,7 +413,22 @@ export async function deliverTest(
   const started = ledger.now();
   const result = "unavailable" in prep ? { ok: false, error: prep.unavailable, permanent: true, status: null } : await send(prep);
   const disable = !result.ok && "disables" in prep && prep.disables(result);
-  await ledger.settle({ key, outcome: result.ok ? "sent" : "failed", error: result.error, started, disableChannel: disable });
-  await ledger.settled();
+  try {
+    await ledger.settle({ key, outcome: result.ok ? "sent" : "failed", error: result.error, started, disableChannel: disable });
+    await ledger.settled();
+  } catch (err) {
+    // Nobody retries a test: a claim left "sending" would read as "retrying" forever. Close it on
+    // its own (if D1 refuses this too, the sweeper closes it once the lease has expired).
+    const error = `${result.ok ? "sent, but " : ""}the outcome could not be recorded: ${err instanceof Error ? err.message : String(err)}`;
+    await closeInterruptedTest(env.DB, key, error).catch(() => {});
+    return { ok: false, error };
+  }
   return { ok: result.ok, error: result.error };
+}
+
+async function closeInterruptedTest(db: D1Database, k: ClaimKey, error: string): Promise<void> {
+  await db
+    .prepare("UPDATE notifications SET status = 'failed', error = ?, lease_until = NULL, updated = ? WHERE flip_id = ? AND channel_id = ? AND status = 'sending'")
+    .bind(error.slice(0, 200), Date.now(), k.flipId, k.channelId)
+    .run();
 }

@@ -20,7 +20,10 @@ export interface AlertContext {
   channelName: string;
   /** `<flip id>:<channel id>`: sent as the Idempotency-Key header where the target allows headers. */
   idempotencyKey: string;
-  /** Absolute base URL of this instance, no trailing slash. */
+  /**
+   * Absolute base URL of this instance, no trailing slash; "" when none is known, and then alerts
+   * carry no links at all rather than relative ones (see alertLinkRoot in src/config.ts).
+   */
   siteRoot: string;
   /** "edgechecks". */
   siteName: string;

@@ -6,11 +6,12 @@ import { Hono } from "hono";
 import { storedAddress } from "../alerts/email-links";
 import { sendTestNotification } from "../alerts/test-notification";
 import type { ChannelValue } from "../alerts/types";
+import { takeSend, type SendKind } from "../alerts/send-limits";
 import { sendVerificationEmail } from "../alerts/verification";
 import { reconfigure } from "../checks/client";
 import { isoString } from "../checks/render";
 import { config } from "../config";
-import { channels, checkChannels, checks } from "../db/schema";
+import { channelSends, channels, checkChannels, checks } from "../db/schema";
 import { HttpError } from "../http/errors";
 import { parseBody } from "../http/validate";
 import { cors, requireWrite, type ApiEnv } from "./auth";
@@ -46,6 +47,14 @@ async function checkGroupMembers(env: Env, projectId: string, members: string): 
 
 const channelSummary = (r: { id: string; name: string; kind: string }) => ({ id: r.id, name: r.name, kind: r.kind });
 
+/** Counts one send of `kind` for the channel, or answers 429 when its hourly allowance is spent. */
+async function allowSend(c: C, channelId: string, kind: SendKind): Promise<Response | null> {
+  const retryAfter = await takeSend(c.env.DB, channelId, kind);
+  if (retryAfter === null) return null;
+  const what = kind === "test" ? "test notifications" : "verification emails";
+  return c.json({ error: `too many ${what} for this channel; try again in ${retryAfter} s` }, 429, { "Retry-After": String(retryAfter) });
+}
+
 /** Mails the verification link after answering; the outcome is only logged. */
 function verifyLater(c: C, channelId: string, address: string): void {
   c.executionCtx.waitUntil(sendVerificationEmail(c.env, channelId, address, new URL(c.req.url).origin));
@@ -66,7 +75,11 @@ channelsApi.post("/channels/", requireWrite, async (c) => {
     email_verified: !verify,
   };
   await drizzle(c.env.DB).insert(channels).values(row);
-  if (verify) verifyLater(c, row.id, (spec.value as ChannelValue<"email">).value);
+  if (verify) {
+    // The first link counts towards the channel's hourly allowance (a new channel is never over it).
+    await takeSend(c.env.DB, row.id, "verification");
+    verifyLater(c, row.id, (spec.value as ChannelValue<"email">).value);
+  }
   return c.json(channelSummary(row), 201);
 });
 
@@ -118,6 +131,11 @@ channelsApi.post("/channels/:id", requireWrite, async (c) => {
   const spec = parseBody(channelUpdateSchema(row.kind), c.get("body"));
   if (row.kind === "group" && spec.value !== undefined) await checkGroupMembers(c.env, row.project_id, spec.value as string);
   const reverify = emailReverification(c.env, row, spec.value);
+  // Before anything changes: a refused re-send leaves the channel as it was.
+  if (reverify.send !== null) {
+    const refused = await allowSend(c, row.id, "verification");
+    if (refused !== null) return refused;
+  }
   const changes = {
     ...(spec.name === undefined ? {} : { name: spec.name }),
     // A new configuration gets a fresh start: a channel disabled after a permanent error (or an
@@ -164,6 +182,7 @@ channelsApi.delete("/channels/:id", requireWrite, async (c) => {
       .returning(),
     db.delete(checkChannels).where(eq(checkChannels.channel_id, row.id)),
     db.delete(channels).where(and(eq(channels.id, row.id), eq(channels.project_id, row.project_id))),
+    db.delete(channelSends).where(eq(channelSends.channel_id, row.id)),
     ...groupUpdates,
   ]);
   const origin = new URL(c.req.url).origin;
@@ -183,6 +202,8 @@ function parseGroupValue(stored: string): string[] {
 channelsApi.use("/channels/:id/test", cors("POST"));
 channelsApi.post("/channels/:id/test", requireWrite, async (c) => {
   const channel = await ownChannel(c);
+  const refused = await allowSend(c, channel.id, "test");
+  if (refused !== null) return refused;
   return c.json(await sendTestNotification(c.env, channel, new URL(c.req.url).origin));
 });
 

@@ -79,7 +79,10 @@ function document(serverUrl: string) {
     },
     servers: [{ url: `${serverUrl}/api/v3` }],
     components: {
-      securitySchemes: { apiKey: { type: "apiKey", in: "header", name: "X-Api-Key" } },
+      securitySchemes: {
+        apiKey: { type: "apiKey", in: "header", name: "X-Api-Key" },
+        metricsKey: { type: "apiKey", in: "header", name: "X-Metrics-Key" },
+      },
     },
     security: read,
     paths: {
@@ -169,7 +172,12 @@ function document(serverUrl: string) {
         post: {
           summary: "Rename a channel or replace its value (its kind stays)",
           requestBody: body(channelUpdateBody),
-          responses: { "200": ok("The channel", channelSummary), "404": ok("No such channel in this project"), ...errors },
+          responses: {
+            "200": ok("The channel", channelSummary),
+            "404": ok("No such channel in this project"),
+            "429": ok("The verification mail this would re-send is over 5 per channel within an hour; nothing changed", errorSchema),
+            ...errors,
+          },
         },
         delete: {
           summary: "Delete a channel (it is detached from its checks and groups)",
@@ -183,6 +191,7 @@ function document(serverUrl: string) {
           responses: {
             "200": ok("The outcome of the single attempt", z.object({ ok: z.boolean(), error: z.string() })),
             "404": ok("No such channel in this project"),
+            "429": ok("More than 5 test notifications for this channel within an hour; see Retry-After", errorSchema),
             ...errors,
           },
         },
@@ -194,9 +203,33 @@ function document(serverUrl: string) {
       },
       "/status/": {
         get: {
-          summary: "Readiness",
+          summary: "Readiness; with full=1 also names what is degraded",
           security: [],
-          responses: { "200": { description: "OK", content: { "text/plain": { schema: { type: "string" } } } } },
+          parameters: [
+            {
+              name: "full",
+              in: "query",
+              description: "1: also check the alert pipeline (oldest unsettled alert under 5 minutes, sweeper ran within 3 minutes)",
+              schema: { type: "string", enum: ["1"] },
+            },
+          ],
+          responses: {
+            "200": { description: "OK", content: { "text/plain": { schema: { type: "string" } } } },
+            "503": {
+              description: "With full=1: `degraded: ` and what is, separated by `; `",
+              content: { "text/plain": { schema: { type: "string" } } },
+            },
+          },
+        },
+      },
+      "/metrics/": {
+        get: {
+          summary: "Operator metrics (Healthchecks' internal endpoint, plus the alert pipeline's figures)",
+          security: [{ metricsKey: [] }],
+          responses: {
+            "200": { description: "Figures; see docs/api.md" },
+            "403": ok("METRICS_KEY unset, or a wrong or missing X-Metrics-Key", errorSchema),
+          },
         },
       },
       "/schedule-preview": {

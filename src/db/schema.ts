@@ -154,3 +154,21 @@ export const notifications = sqliteTable("notifications", {
   index("notifications_check").on(t.check_id, t.created),
 ]);
 
+
+/**
+ * Outbound mail and test notifications a channel caused (abuse limits): one row per (channel, kind),
+ * counting sends in the hour that started at `window_start`. D1, so every isolate sees the same count.
+ */
+export const channelSends = sqliteTable("channel_sends", {
+  channel_id: text("channel_id").notNull(),
+  kind: text("kind", { enum: ["verification", "test"] }).notNull(),
+  window_start: integer("window_start").notNull(),
+  count: integer("count").notNull(),
+}, (t) => [primaryKey({ columns: [t.channel_id, t.kind] })]);
+
+/** Small operational facts, one row per key (e.g. the sweeper's last run, as JSON). */
+export const meta = sqliteTable("meta", {
+  k: text("k").primaryKey(),
+  v: text("v").notNull(),
+  updated: integer("updated").notNull(),
+});

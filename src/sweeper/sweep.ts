@@ -4,11 +4,14 @@
 // - re-applies catalog versions a check's object has not applied (a configure lost after a D1 write);
 // - hands unsettled alerts to the queue again when nothing touched them in time (a lost message, a
 //   consumer killed mid-batch), from the snapshots already in D1;
-// - finishes interrupted removals and project deletions; prunes old rows.
+// - closes test notifications left "sending" past their lease (nobody retries a test);
+// - finishes interrupted removals and project deletions; prunes old rows;
+// - records its finish time and report in D1 `meta` (the operator endpoint and the status probe read it).
 import { finishProjectDeletion } from "../projects/deletion";
 import { config } from "../config";
 import { checkStub, reconfigure, removeCheck } from "../checks/client";
 import { type CheckRow } from "../checks/repository";
+import { pruneSendsStatement } from "../alerts/send-limits";
 
 const GRACE_MS = 60_000;
 const BATCH = 100;
@@ -18,12 +21,19 @@ const RETENTION_MS = 93 * 86_400_000;
 const ALERTS_PER_CHECK = 100;
 /** Alerts handed to the queue again per run at most. */
 const REQUEUE_LIMIT = 500;
+/** Test claims are looked for this far back (an index range on `created`, not a scan). */
+const TEST_LOOKBACK_MS = 86_400_000;
+
+/** The `meta` key holding the last run: {"finished": ms, "report": SweepReport}. */
+export const SWEEPER_META_KEY = "sweeper_last_run";
 
 export interface SweepReport {
   poked: number;
   pokeFailed: number;
   reconfigured: number;
   requeued: number;
+  /** Test notifications whose claim expired unrecorded, closed as failed. */
+  testsClosed: number;
   removed: number;
   projectsDeleted: number;
   pruned: number;
@@ -32,7 +42,7 @@ export interface SweepReport {
 }
 
 export async function sweep(env: Env, now: number): Promise<SweepReport> {
-  const report: SweepReport = { poked: 0, pokeFailed: 0, reconfigured: 0, requeued: 0, removed: 0, projectsDeleted: 0, pruned: 0, errors: [] };
+  const report: SweepReport = { poked: 0, pokeFailed: 0, reconfigured: 0, requeued: 0, testsClosed: 0, removed: 0, projectsDeleted: 0, pruned: 0, errors: [] };
   const step = async (name: string, run: () => Promise<void>) => {
     try {
       await run();
@@ -45,8 +55,30 @@ export async function sweep(env: Env, now: number): Promise<SweepReport> {
   await step("alerts", () => requeueAlerts(env, now, report));
   await step("removals", () => finishRemovals(env, now, report));
   await step("projects", () => finishProjects(env, report));
+  await step("tests", () => closeStaleTests(env, now, report));
   await step("prune", () => prune(env, now, report));
+  await step("record", () => recordRun(env, report));
   return report;
+}
+
+/** A test claim is one without an alert row; its lease expired, so whoever held it is gone. */
+async function closeStaleTests(env: Env, now: number, report: SweepReport): Promise<void> {
+  const { meta } = await env.DB.prepare(
+    `UPDATE notifications SET status = 'failed', error = 'interrupted before its outcome was recorded', lease_until = NULL, updated = ?1
+     WHERE created > ?2 AND status = 'sending' AND lease_until < ?1
+       AND NOT EXISTS (SELECT 1 FROM alert_flips f WHERE f.id = notifications.flip_id)`,
+  )
+    .bind(now, now - TEST_LOOKBACK_MS)
+    .run();
+  report.testsClosed = meta.changes;
+}
+
+/** Finish time is the wall clock (the scheduled time is when the run was due, not when it ended). */
+async function recordRun(env: Env, report: SweepReport): Promise<void> {
+  const finished = Date.now();
+  await env.DB.prepare("INSERT INTO meta (k, v, updated) VALUES (?1, ?2, ?3) ON CONFLICT (k) DO UPDATE SET v = excluded.v, updated = excluded.updated")
+    .bind(SWEEPER_META_KEY, JSON.stringify({ finished, report }), finished)
+    .run();
 }
 
 /** Pages by (next_alarm, id), so checks a poke does not fix never hide the ones after them. */
@@ -149,6 +181,7 @@ async function finishProjects(env: Env, report: SweepReport): Promise<void> {
 async function prune(env: Env, now: number, report: SweepReport): Promise<void> {
   const pruned = await env.DB.batch([
     env.DB.prepare("DELETE FROM sessions WHERE expires_at < ?").bind(now),
+    pruneSendsStatement(env.DB, now),
     env.DB.prepare("DELETE FROM notifications WHERE created < ?").bind(now - RETENTION_MS),
     env.DB.prepare("DELETE FROM alert_flips WHERE created < ? AND watch_until IS NULL").bind(now - RETENTION_MS),
     // A flapping or very busy check keeps only its latest settled alerts.

@@ -40,6 +40,7 @@ describe("GET /api/v3/openapi.json", () => {
         "/checks/{uuid}/pings/",
         "/checks/{uuid}/pings/{n}/body",
         "/checks/{uuid}/resume",
+        "/metrics/",
         "/schedule-preview",
         "/status/",
       ].sort(),

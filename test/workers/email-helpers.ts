@@ -12,6 +12,8 @@ export const SMTP_FROM = '"edgechecks alerts" <alerts@edgechecks.test>';
 
 /** Vars for plain SMTP with AUTH to the test server; `o` overrides any of them. */
 export const smtpVars = (o: Record<string, string> = {}): Record<string, string> => ({
+  // Email alerts need SITE_ROOT for their links (docs/alerts.md); the Worker is reached as localhost.
+  SITE_ROOT: "http://localhost",
   SMTP_HOST: "127.0.0.1",
   SMTP_PORT: String(inject("smtpPort")),
   SMTP_TLS: "off",

@@ -650,3 +650,24 @@ describe("zulip", () => {
     expect(basicAuth("ā@x", "k")).toBe(`Basic ${btoa("\xc4\x81@x:k")}`);
   });
 });
+
+describe("without an absolute site root", () => {
+  it("no transport carries a relative link: the check's page is left out", async () => {
+    const ctx = makeCtx({ siteRoot: "" });
+    const bodies = [
+      slack(ctx, SLACK_HOOK)!.body,
+      msteamsw(ctx, "https://example.webhook.office.com/x")!.body,
+      ntfy(ctx, { topic: "t", url: "https://ntfy.sh", priority: 3, priority_up: 3, token: "" })!.body,
+      googlechat(ctx, "https://chat.googleapis.com/v1/spaces/x/messages?key=k")!.body,
+      gotify(ctx, { url: "https://gotify.example.com", token: "t", priority: 5, priority_up: 5 })!.body,
+      telegram("123456:ABC-token")(ctx, { id: 1 })!.body,
+      (await pd(ctx, "svc-key-1"))!.body,
+      (await opsgenie(ctx, { key: "gk-1", region: "us" }))!.body,
+      (await po("app-token")(ctx, "user-key|0|0"))!.body,
+    ];
+    for (const body of bodies) {
+      expect(body).toBeDefined();
+      expect(body).not.toMatch(/\/checks\/|View (in|on) edgechecks/);
+    }
+  });
+});

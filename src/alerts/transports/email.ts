@@ -42,7 +42,7 @@ function textBody(p: MessageParts, siteName: string, unsubscribe?: string): stri
   blocks.push(p.facts.map(([k, v]) => `${k}: ${v}`).join("\n"));
   if (p.body !== null) blocks.push(`Last Ping Body:\n${p.body}`);
   if (p.otherHeading !== null) blocks.push([p.otherHeading, ...p.otherLines.map((l) => `- ${l}`)].join("\n"));
-  blocks.push(`View in ${siteName}: ${p.url}`);
+  if (p.url !== null) blocks.push(`View in ${siteName}: ${p.url}`);
   if (unsubscribe !== undefined) blocks.push(`Unsubscribe from these alerts: ${unsubscribe}`);
   return `${blocks.join("\n\n")}\n`;
 }
@@ -69,7 +69,7 @@ function htmlBody(p: MessageParts, siteName: string, down: boolean, unsubscribe?
     for (const l of p.otherLines) out.push(`<li>${escapeHtml(l)}</li>`);
     out.push("</ul>");
   }
-  out.push(`<p><a href="${escapeHtml(p.url)}">View in ${escapeHtml(siteName)}</a></p>`);
+  if (p.url !== null) out.push(`<p><a href="${escapeHtml(p.url)}">View in ${escapeHtml(siteName)}</a></p>`);
   if (unsubscribe !== undefined) {
     out.push(`<p style="font-size: 12px; color: #777;"><a href="${escapeHtml(unsubscribe)}" style="color: #777;">Unsubscribe from these alerts</a></p>`);
   }

@@ -9,7 +9,7 @@ export const googlechat: RequestBuilder<"googlechat"> = (ctx, value) => {
   blocks.push(p.facts.map(([k, v]) => `*${k}:* ${v}`).join("\n"));
   if (p.body !== null) blocks.push("*Last Ping Body:*\n```\n" + p.body + "\n```");
   if (p.otherHeading !== null) blocks.push([`*${p.otherHeading}*`, ...p.otherLines.map((l) => `• ${l}`)].join("\n"));
-  blocks.push(`<${p.url}|View in ${ctx.siteName}>`);
+  if (p.url !== null) blocks.push(`<${p.url}|View in ${ctx.siteName}>`);
   return {
     method: "POST",
     url: value,

@@ -48,12 +48,13 @@ export const msteamsw: RequestBuilder<"msteamsw"> = (ctx, value) => {
     body.push(text(otherDownLines(ctx).map((l) => `- ${l}`).join("\n")));
   }
 
+  const link = detailsUrl(ctx);
   const card = {
     type: "AdaptiveCard",
     $schema: "http://adaptivecards.io/schemas/adaptive-card.json",
     version: "1.2",
     body,
-    actions: [{ type: "Action.OpenUrl", title: `View in ${ctx.siteName}`, url: detailsUrl(ctx) }],
+    actions: link === null ? [] : [{ type: "Action.OpenUrl", title: `View in ${ctx.siteName}`, url: link }],
   };
   return {
     method: "POST",

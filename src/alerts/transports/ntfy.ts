@@ -20,7 +20,7 @@ export const ntfy: RequestBuilder<"ntfy"> = (ctx, value) => {
       message: markdownMessage(parts, ctx.siteName, false),
       markdown: true,
       tags: [down ? "red_circle" : "green_circle"],
-      actions: [{ action: "view", label: `View on ${ctx.siteName}`, url: parts.url }],
+      actions: parts.url === null ? [] : [{ action: "view", label: `View on ${ctx.siteName}`, url: parts.url }],
     }),
   };
 };

@@ -32,7 +32,7 @@ export const opsgenie: AsyncRequestBuilder<"opsgenie"> = async (ctx, value) => {
       source: ctx.siteName,
       note: [`${alertTitle(ctx)}.`, ...parts.sentences].join(" "),
       description: plainMessage(parts, ctx.siteName),
-      details: { url: parts.url },
+      details: parts.url === null ? {} : { url: parts.url },
     }),
   };
 };

@@ -1,7 +1,7 @@
 // PagerDuty Events API v1 (create_event.json): trigger on down, resolve on up, both keyed by the
 // check's unique key (Healthchecks' incident_key), so a recovery resolves the incident it opened.
 import { uniqueKeyFor } from "../../checks/model";
-import { type AsyncRequestBuilder, alertTitle, checkFields, detailsUrl, isDown, jsonHeaders, messageParts } from "./text";
+import { type AsyncRequestBuilder, alertTitle, checkFields, isDown, jsonHeaders, messageParts } from "./text";
 
 export const PD_EVENTS_URL = "https://events.pagerduty.com/generic/2010-04-15/create_event.json";
 
@@ -22,7 +22,7 @@ export const pd: AsyncRequestBuilder<"pd"> = async (ctx, value) => {
       event_type: isDown(ctx) ? "trigger" : "resolve",
       description,
       client: ctx.siteName,
-      client_url: detailsUrl(ctx),
+      ...(parts.url === null ? {} : { client_url: parts.url }),
       details: Object.fromEntries(parts.facts),
     }),
   };

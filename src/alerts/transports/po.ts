@@ -49,9 +49,11 @@ export function po(appToken: string): AsyncRequestBuilder<"po"> {
       message: clampLines(htmlMessage(parts, ctx.siteName, false), MAX_MESSAGE),
       html: "1",
       priority: String(priority),
-      url: parts.url,
-      url_title: `View in ${ctx.siteName}`,
     });
+    if (parts.url !== null) {
+      form.set("url", parts.url);
+      form.set("url_title", `View in ${ctx.siteName}`);
+    }
     if (priority === 2) {
       form.set("retry", "300");
       form.set("expire", "86400");

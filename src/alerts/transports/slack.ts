@@ -32,7 +32,7 @@ export interface SlackPayload {
     color: "good" | "danger";
     fallback: string;
     title: string;
-    title_link: string;
+    title_link?: string;
     text: string;
     mrkdwn_in: string[];
     fields: SlackField[];
@@ -61,6 +61,7 @@ export function slackPayload(ctx: AlertContext, esc: (s: string) => string = esc
   if (body !== null) fields.push({ title: "Last Ping Body", value: "```\n" + escapeSlack(body) + "\n```", short: false });
 
   const title = esc(alertTitle(ctx));
+  const link = detailsUrl(ctx);
   return {
     username: ctx.siteName,
     text: `${title}.`,
@@ -69,7 +70,7 @@ export function slackPayload(ctx: AlertContext, esc: (s: string) => string = esc
         color: down ? "danger" : "good",
         fallback: `${title}.`,
         title: `${title}.`,
-        title_link: detailsUrl(ctx),
+        ...(link === null ? {} : { title_link: link }),
         text: lines.join("\n"),
         mrkdwn_in: ["text", "fields"],
         fields,

@@ -58,8 +58,12 @@ export function title(name: string, down: boolean): string {
 /** The title of this alert. */
 export const alertTitle = (ctx: AlertContext): string => title(displayName(ctx), isDown(ctx));
 
-/** `<siteRoot>/checks/<uuid>/details/`. */
-export const detailsUrl = (ctx: AlertContext): string => `${ctx.siteRoot}/checks/${checkFields(ctx).uuid}/details/`;
+/**
+ * `<siteRoot>/checks/<uuid>/details/`: the dashboard's page of the check (Healthchecks' path; the
+ * dashboard will serve it). null without an absolute root: a relative link would be useless.
+ */
+export const detailsUrl = (ctx: AlertContext): string | null =>
+  ctx.siteRoot === "" ? null : `${ctx.siteRoot}/checks/${checkFields(ctx).uuid}/details/`;
 
 /** Why the check went down, as a clause; null when there is no reason to give. */
 export function reasonClause(reason: string): string | null {
@@ -207,7 +211,8 @@ export interface MessageParts {
   body: string | null;
   otherHeading: string | null;
   otherLines: string[];
-  url: string;
+  /** The check's page; null when no absolute root is known. */
+  url: string | null;
 }
 
 export function messageParts(ctx: AlertContext, bodyLimit = 1000): MessageParts {
@@ -240,7 +245,7 @@ export function htmlMessage(p: MessageParts, siteName: string, withTitle = true)
   if (p.body !== null) blocks.push(`<b>Last Ping Body:</b>\n<pre>${escapeHtml(p.body)}</pre>`);
   if (p.otherHeading !== null)
     blocks.push([`<b>${escapeHtml(p.otherHeading)}</b>`, ...p.otherLines.map((l) => `• ${escapeHtml(l)}`)].join("\n"));
-  blocks.push(`<a href="${escapeHtml(p.url)}">View in ${escapeHtml(siteName)}</a>`);
+  if (p.url !== null) blocks.push(`<a href="${escapeHtml(p.url)}">View in ${escapeHtml(siteName)}</a>`);
   return blocks.join("\n\n");
 }
 
@@ -254,7 +259,7 @@ export function markdownMessage(p: MessageParts, siteName: string, withTitle = t
   if (p.body !== null) blocks.push("**Last Ping Body:**\n```\n" + p.body + "\n```");
   if (p.otherHeading !== null)
     blocks.push([`**${p.otherHeading}**`, ...p.otherLines.map((l) => `- ${escapeMarkdown(l)}`)].join("\n"));
-  blocks.push(`[View in ${escapeMarkdown(siteName)}](${p.url})`);
+  if (p.url !== null) blocks.push(`[View in ${escapeMarkdown(siteName)}](${p.url})`);
   return blocks.join("\n\n");
 }
 
@@ -264,7 +269,7 @@ export function plainMessage(p: MessageParts, siteName: string): string {
   blocks.push(p.facts.map(([k, v]) => `${k}: ${v}`).join("\n"));
   if (p.body !== null) blocks.push(`Last Ping Body:\n${p.body}`);
   if (p.otherHeading !== null) blocks.push([p.otherHeading, ...p.otherLines.map((l) => `- ${l}`)].join("\n"));
-  blocks.push(`View in ${siteName}: ${p.url}`);
+  if (p.url !== null) blocks.push(`View in ${siteName}: ${p.url}`);
   return blocks.join("\n\n");
 }
 
