@@ -5,6 +5,7 @@ interface __BaseEnv_Env {
 	ALERTS: Queue;
 	ASSETS: Fetcher;
 	SITE_ROOT: string;
+	REGISTRATION_OPEN: string;
 	PING_ENDPOINT: string;
 	PING_BODY_LIMIT: string;
 	PING_RATE_LIMIT: string;
@@ -29,7 +30,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "SITE_ROOT" | "PING_ENDPOINT" | "PING_BODY_LIMIT" | "PING_RATE_LIMIT" | "CHECK_LIMIT" | "PING_EMAIL_DOMAIN" | "MASTER_BADGE_LABEL" | "INTEGRATIONS_ALLOW_PRIVATE_IPS" | "EMAIL_USE_VERIFICATION" | "FLAP_LIMIT" | "ALERT_WATCH_SECONDS">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "SITE_ROOT" | "PING_ENDPOINT" | "PING_BODY_LIMIT" | "PING_RATE_LIMIT" | "CHECK_LIMIT" | "PING_EMAIL_DOMAIN" | "MASTER_BADGE_LABEL" | "INTEGRATIONS_ALLOW_PRIVATE_IPS" | "EMAIL_USE_VERIFICATION" | "FLAP_LIMIT" | "ALERT_WATCH_SECONDS" | "REGISTRATION_OPEN">> {}
 }
 declare module "*.txt" {
 	const value: string;

@@ -1,0 +1,2 @@
+DROP TABLE `sessions`;--> statement-breakpoint
+DROP TABLE `users`;
