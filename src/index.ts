@@ -1,6 +1,8 @@
 // Wiring only: the Hono app, the queue and cron handlers, and the Durable Object class.
 import { Hono } from "hono";
 import { adminRoutes } from "./admin/routes";
+import { authRoutes } from "./app/auth-routes";
+import { dashboardApi } from "./app/routes";
 import { consumeAlerts, consumeDeadLetters, type AlertMessage } from "./alerts/consumer";
 import { emailLinkRoutes } from "./api/email-links-routes";
 import { openapiRoutes } from "./api/openapi";
@@ -33,6 +35,9 @@ app.route("/", pingRoutes);
 app.route("/", metricsRoutes);
 app.route("/", badgeRoutes);
 app.route("/admin/v1", adminRoutes);
+// better-auth first: the dashboard API's session middleware must not run for its routes.
+app.route("/app/api/auth", authRoutes);
+app.route("/app/api", dashboardApi);
 app.route("/integrations", emailLinkRoutes);
 app.route("/api/v3", schedulePreview);
 app.route("/api/v3", openapiRoutes);

@@ -46,7 +46,7 @@ export async function listProjects(env: Env) {
 export interface ProjectDetails {
   id: string;
   name: string;
-  /** The owning user's email; null for projects created through this API (no accounts yet). */
+  /** The owning user's email; null for projects created through this API and not given an owner yet. */
   owner: string | null;
   nag_period: number;
   n_checks: number;
@@ -60,7 +60,7 @@ export async function getProject(env: Env, projectId: string): Promise<ProjectDe
     `SELECT p.id, p.name, u.email AS owner, p.nag_period, p.created,
        (SELECT count(*) FROM checks c WHERE c.project_id = p.id AND c.deleted_at IS NULL) AS n_checks,
        (SELECT count(*) FROM channels ch WHERE ch.project_id = p.id) AS n_channels
-     FROM projects p LEFT JOIN users u ON u.id = p.owner_id
+     FROM projects p LEFT JOIN user u ON u.id = p.owner_id
      WHERE p.id = ? AND p.deleted_at IS NULL`,
   )
     .bind(projectId)

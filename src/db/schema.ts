@@ -4,6 +4,8 @@ import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from "driz
 
 // Times are integer milliseconds since the epoch throughout.
 
+// The first hand-made account tables, read by nothing now. Kept for one release, so the previous Worker can
+// run beside this one during a gradual deployment (migrations are additive); dropped in the next.
 export const users = sqliteTable("users", {
   id: text("id").primaryKey(),
   email: text("email").notNull(),
@@ -11,16 +13,20 @@ export const users = sqliteTable("users", {
 }, (t) => [uniqueIndex("users_email").on(t.email)]);
 
 export const sessions = sqliteTable("sessions", {
-  // SHA-256 of the session token; the token itself is never stored.
   token_hash: text("token_hash").primaryKey(),
   user_id: text("user_id").notNull(),
   created: integer("created").notNull(),
   expires_at: integer("expires_at").notNull(),
 }, (t) => [index("sessions_expires").on(t.expires_at)]);
 
+// Accounts, sessions, projects' organizations and memberships are better-auth's tables, generated
+// into auth-schema.ts (see docs/architecture.md, "Accounts").
+
 export const projects = sqliteTable("projects", {
   id: text("id").primaryKey(),
   name: text("name").notNull(),
+  // The owning user (better-auth's user.id), also the project's "owner" member row; null for projects
+  // made through the admin API and not yet given an owner.
   owner_id: text("owner_id"),
   // "<first 8 chars>.<hex HMAC-SHA256(SECRET_KEY, key)>", Healthchecks' storage format.
   api_key: text("api_key").notNull().default(""),

@@ -180,8 +180,9 @@ async function finishProjects(env: Env, report: SweepReport): Promise<void> {
 
 async function prune(env: Env, now: number, report: SweepReport): Promise<void> {
   const pruned = await env.DB.batch([
-    env.DB.prepare("DELETE FROM sessions WHERE expires_at < ?").bind(now),
     pruneSendsStatement(env.DB, now),
+    // better-auth deletes an expired session only when it is presented; the rest go here.
+    env.DB.prepare("DELETE FROM session WHERE expires_at < ?").bind(now),
     env.DB.prepare("DELETE FROM notifications WHERE created < ?").bind(now - RETENTION_MS),
     env.DB.prepare("DELETE FROM alert_flips WHERE created < ? AND watch_until IS NULL").bind(now - RETENTION_MS),
     // A flapping or very busy check keeps only its latest settled alerts.

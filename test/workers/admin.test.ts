@@ -132,7 +132,7 @@ describe("GET /admin/v1/projects/<id>", () => {
     const p = await makeProject();
     const user = crypto.randomUUID();
     await env.DB.batch([
-      env.DB.prepare("INSERT INTO users (id, email, created) VALUES (?, ?, 0)").bind(user, `${user}@example.org`),
+      env.DB.prepare("INSERT INTO user (id, name, email, updated_at) VALUES (?, 'u', ?, 0)").bind(user, `${user}@example.org`),
       env.DB.prepare("UPDATE projects SET owner_id = ? WHERE id = ?").bind(user, p.id),
     ]);
     const res = await call(`/admin/v1/projects/${p.id}`, { headers: ADMIN });

@@ -96,15 +96,16 @@ describe("sweeper", () => {
   it("deletes expired sessions and notification-log rows older than 93 days", async () => {
     const now = Date.now();
     await env.DB.batch([
-      env.DB.prepare("INSERT INTO sessions (token_hash, user_id, created, expires_at) VALUES ('old', 'u', 0, ?), ('new', 'u', 0, ?)").bind(now - 1, now + DAY),
+      env.DB.prepare("INSERT INTO user (id, name, email, updated_at) VALUES ('u', 'u', 'u@example.org', 0)"),
+      env.DB.prepare("INSERT INTO session (id, token, user_id, updated_at, expires_at) VALUES ('old', 'old', 'u', 0, ?), ('new', 'new', 'u', 0, ?)").bind(now - 1, now + DAY),
       env.DB.prepare(
         `INSERT INTO notifications (flip_id, channel_id, check_id, project_id, status, created, updated)
          VALUES ('f1', 'c', 'k', 'p', 'sent', ?, 0), ('f2', 'c', 'k', 'p', 'sent', ?, 0)`,
       ).bind(now - 94 * DAY, now - 92 * DAY),
     ]);
     await sweep(env, now);
-    const sessions = await env.DB.prepare("SELECT token_hash FROM sessions").all();
-    expect(sessions.results).toEqual([{ token_hash: "new" }]);
+    const sessions = await env.DB.prepare("SELECT id FROM session WHERE user_id = 'u'").all();
+    expect(sessions.results).toEqual([{ id: "new" }]);
     const notes = await env.DB.prepare("SELECT flip_id FROM notifications").all();
     expect(notes.results).toEqual([{ flip_id: "f2" }]);
   });
@@ -112,8 +113,11 @@ describe("sweeper", () => {
   it("runs as the Worker's scheduled handler", async () => {
     const { id } = await makeCheck();
     await call(`/ping/${id}`);
-    await env.DB.prepare("INSERT INTO sessions (token_hash, user_id, created, expires_at) VALUES ('x', 'u', 0, 1)").run();
+    await env.DB.batch([
+      env.DB.prepare("INSERT OR IGNORE INTO user (id, name, email, updated_at) VALUES ('u2', 'u', 'u2@example.org', 0)"),
+      env.DB.prepare("INSERT INTO session (id, token, user_id, updated_at, expires_at) VALUES ('x', 'x', 'u2', 0, 1)"),
+    ]);
     await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "* * * * *" }), env);
-    expect(await env.DB.prepare("SELECT 1 FROM sessions WHERE token_hash = 'x'").first()).toBeNull();
+    expect(await env.DB.prepare("SELECT 1 FROM session WHERE id = 'x'").first()).toBeNull();
   });
 });
