@@ -3,6 +3,7 @@ import { and, eq, isNull } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { Hono } from "hono";
 import { badgeUrls, type BadgeUrls } from "../badges/signature";
+import { tagList } from "../checks/model";
 import { config } from "../config";
 import { checks, projects } from "../db/schema";
 import { HttpError } from "../http/errors";
@@ -21,7 +22,7 @@ badgesApi.get("/badges/", requireRead, async (c) => {
     .from(checks)
     .where(and(eq(checks.project_id, projectId), isNull(checks.deleted_at)))
     .all();
-  const tags = [...new Set(rows.flatMap((r) => r.tags.split(/\s+/).filter((t) => t !== "")))].sort();
+  const tags = [...new Set(rows.flatMap((r) => tagList(r.tags)))].sort();
   const conf = config(c.env, new URL(c.req.url).origin);
   const badges: Record<string, BadgeUrls> = {};
   for (const tag of [...tags, "*"]) badges[tag] = await badgeUrls(conf.siteRoot, project.badgeKey, conf.secretKey, tag);

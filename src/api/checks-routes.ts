@@ -4,7 +4,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { Hono } from "hono";
 import { channelIdsOf, rowToConfig, type CheckRow } from "../checks/repository";
 import { checkStub, reconfigure, removeCheck } from "../checks/client";
-import type { CheckConfig, CheckView } from "../checks/model";
+import { tagList, type CheckConfig, type CheckView } from "../checks/model";
 import { renderCheck } from "../checks/render";
 import { stateFromRow } from "../checks/summary-status";
 import { checkChannels, checks } from "../db/schema";
@@ -88,7 +88,7 @@ checksApi.get("/checks/", requireRead, async (c) => {
   const opts = renderOptions(c, c.get("readonly"));
   const list = rows
     .filter((r) => {
-      const own = r.tags.split(/\s+/);
+      const own = tagList(r.tags);
       return tags.every((t) => own.includes(t));
     })
     .map((r) => renderCheck(rowToConfig(r, chans.get(r.id) ?? [], 100, "") as CheckConfig, stateFromRow(r), opts));
