@@ -276,6 +276,14 @@ export function nextWallMatch(line: OnCalendarLine, w: number): number | null {
   let n = Math.floor(w / DAY);
   let sod = w - n * DAY;
   let [y, m, d] = civilFromDays(n);
+  const firstOfNextMonth = () => {
+    d = 1;
+    m++;
+    if (m > 12) {
+      m = 1;
+      y++;
+    }
+  };
   for (;;) {
     if (y >= MAX_YEAR) return null;
     if (y < 1970 || line.years[y - 1970] !== 1) {
@@ -307,12 +315,7 @@ export function nextWallMatch(line: OnCalendarLine, w: number): number | null {
       } while (d <= dim && !dayMatches(line, d, dim, n));
       sod = 0;
       if (d > dim) {
-        d = 1;
-        m++;
-        if (m > 12) {
-          m = 1;
-          y++;
-        }
+        firstOfNextMonth();
         continue;
       }
     }
@@ -321,14 +324,7 @@ export function nextWallMatch(line: OnCalendarLine, w: number): number | null {
     // Nothing left today: the next day.
     sod = 0;
     d++;
-    if (d > dim) {
-      d = 1;
-      m++;
-      if (m > 12) {
-        m = 1;
-        y++;
-      }
-    }
+    if (d > dim) firstOfNextMonth();
   }
 }
 
