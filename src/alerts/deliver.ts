@@ -8,7 +8,7 @@
 import type { ChannelKind } from "./channel-kinds";
 import type { CheckSnapshot } from "../checks/model";
 import { alertLinkRoot, config } from "../config";
-import { FINAL_STATUSES, LEASE_MS, Ledger, MAX_ATTEMPTS, type ClaimKey } from "./claims";
+import { FINAL_STATUSES, LEASE_MS, Ledger, MAX_ATTEMPTS, type ClaimKey, type Settlement } from "./claims";
 import { sendRequest, type SendResult } from "./http";
 import { unsubscribeUrl } from "./email-links";
 import { ehloNameFor, sendMail, smtpConfig } from "./smtp";
@@ -245,31 +245,26 @@ const keyOf = (p: Pair): ClaimKey => ({
 });
 
 /**
- * One attempt at one claimed pair: send and record at once. Returns null when the pair is final,
- * else when to try again.
+ * Sends one claimed pair and records its outcome at once. `noRetry`: a failure that would be retried
+ * is final too (a test notification, which nothing retries).
  */
-async function attempt(ledger: Ledger, pair: Pair, claim: number, onFinal: () => void): Promise<number | null> {
+async function sendAndRecord(ledger: Ledger, key: ClaimKey, prep: Exclude<Prepared, null>, noRetry: boolean) {
   const started = ledger.now();
-  const key = keyOf(pair);
-  if ("unavailable" in pair.prep) {
-    await ledger.settle({ key, outcome: "failed", error: pair.prep.unavailable, started, disableChannel: false });
-    onFinal();
-    return null;
-  }
-  const result = await send(pair.prep);
-  const disable = !result.ok && pair.prep.disables(result);
-  const outcome = result.ok ? "sent" : result.permanent || disable ? "failed" : "retry";
+  const result: SendResult = "unavailable" in prep ? { ok: false, error: prep.unavailable, permanent: true, status: null } : await send(prep);
+  const disable = !result.ok && "disables" in prep && prep.disables(result);
+  const outcome: Settlement = result.ok ? "sent" : result.permanent || disable || noRetry ? "failed" : "retry";
   await ledger.settle({ key, outcome, error: result.error, started, disableChannel: disable });
-  if (outcome !== "retry") {
-    onFinal();
-    return null;
-  }
-  if (claim >= MAX_ATTEMPTS) {
-    await ledger.close(key, "failed", "");
-    onFinal();
-    return null;
-  }
-  return retryDelayMs(claim);
+  return { result, outcome };
+}
+
+/** One attempt at one claimed pair. Returns null when the pair is final, else when to try again. */
+async function attempt(ledger: Ledger, pair: Pair, claim: number, onFinal: () => void): Promise<number | null> {
+  const key = keyOf(pair);
+  const { outcome } = await sendAndRecord(ledger, key, pair.prep, false);
+  if (outcome === "retry" && claim < MAX_ATTEMPTS) return retryDelayMs(claim);
+  if (outcome === "retry") await ledger.close(key, "failed", "");
+  onFinal();
+  return null;
 }
 
 /**
@@ -410,16 +405,14 @@ export async function deliverTest(
   const key = { flipId: snap.flip_id, channelId: channel.id, checkId: snap.check_id, projectId: snap.project_id };
   const claim = await ledger.claim(key);
   if (claim.kind !== "claimed") return { ok: false, error: "already sent" };
-  const started = ledger.now();
-  const result = "unavailable" in prep ? { ok: false, error: prep.unavailable, permanent: true, status: null } : await send(prep);
-  const disable = !result.ok && "disables" in prep && prep.disables(result);
+  let result: SendResult;
   try {
-    await ledger.settle({ key, outcome: result.ok ? "sent" : "failed", error: result.error, started, disableChannel: disable });
+    result = (await sendAndRecord(ledger, key, prep, true)).result;
     await ledger.settled();
   } catch (err) {
     // Nobody retries a test: a claim left "sending" would read as "retrying" forever. Close it on
     // its own (if D1 refuses this too, the sweeper closes it once the lease has expired).
-    const error = `${result.ok ? "sent, but " : ""}the outcome could not be recorded: ${err instanceof Error ? err.message : String(err)}`;
+    const error = `the outcome could not be recorded: ${err instanceof Error ? err.message : String(err)}`;
     await closeInterruptedTest(env.DB, key, error).catch(() => {});
     return { ok: false, error };
   }

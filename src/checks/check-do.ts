@@ -57,6 +57,8 @@ const MAX_FLIPS = 10_000;
  * removal waiting for its outbox.
  */
 type Item = "deadline" | "mirror" | "outbox" | "reminder" | "flap" | "removal";
+/** Items that follow from stored state: recomputed, never stored (a ping moves the deadline without a row write). */
+const DERIVED: ReadonlySet<Item> = new Set(["deadline", "outbox"]);
 
 type Row = Record<string, SqlStorageValue>;
 
@@ -86,6 +88,8 @@ export class CheckDO extends DurableObject<Env> {
   #removed = false;
   #summaryVersion = 0;
   #due = new Map<Item, number>();
+  /** The outbox changed since its earliest retry was last computed. */
+  #outboxChanged = true;
   /** When the check went down (null unless down): reminders and downtimes count from it. */
   #downSince: number | null = null;
   #lastReminder: number | null = null;
@@ -156,7 +160,10 @@ export class CheckDO extends DurableObject<Env> {
     this.#flapHeld = row.flap_held as number;
     this.#flapEnded = row.flap_ended as number | null;
     this.#alertSeq = row.alert_seq as number;
-    for (const r of this.#sql.exec("SELECT item, due FROM schedule")) this.#due.set(r.item as Item, r.due as number);
+    for (const r of this.#sql.exec("SELECT item, due FROM schedule")) {
+      if (!DERIVED.has(r.item as Item)) this.#due.set(r.item as Item, r.due as number);
+    }
+    this.#outboxChanged = true;
   }
 
   #migrate(): void {
@@ -196,17 +203,22 @@ export class CheckDO extends DurableObject<Env> {
     );
   }
 
-  /** Sets or clears a scheduled item; inside a transaction. */
+  /** Sets or clears a scheduled item; inside a transaction. Derived items live in memory only. */
   #schedule(item: Item, due: number | null): void {
     if (due === null) {
       if (!this.#due.has(item)) return;
       this.#due.delete(item);
-      this.#sql.exec("DELETE FROM schedule WHERE item = ?", item);
+      if (!DERIVED.has(item)) this.#sql.exec("DELETE FROM schedule WHERE item = ?", item);
     } else {
       if (this.#due.get(item) === due) return;
       this.#due.set(item, due);
-      this.#sql.exec("INSERT OR REPLACE INTO schedule (item, due) VALUES (?, ?)", item, due);
+      if (!DERIVED.has(item)) this.#sql.exec("INSERT OR REPLACE INTO schedule (item, due) VALUES (?, ?)", item, due);
     }
+  }
+
+  /** Every scheduled item, stored or derived, item → due time (ms): what the alarm is set from. */
+  scheduledItems(): Record<string, number> {
+    return Object.fromEntries(this.#due);
   }
 
   /** The items that follow from state: the deadline and the earliest outbox retry. */
@@ -219,8 +231,10 @@ export class CheckDO extends DurableObject<Env> {
       if (deadline !== null && deadline <= Date.now() && getStatus(cfg, this.#st, Date.now()) !== "down") deadline = null;
     }
     this.#schedule("deadline", deadline);
+    if (!this.#outboxChanged) return;
     const outbox = this.#sql.exec("SELECT min(next_attempt) AS t FROM outbox").toArray()[0]?.t as number | null | undefined;
     this.#schedule("outbox", outbox ?? null);
+    this.#outboxChanged = false;
   }
 
   /**
@@ -498,6 +512,7 @@ export class CheckDO extends DurableObject<Env> {
     this.#downSince = this.#lastReminder = this.#flapSince = this.#flapEnded = null;
     this.#flapHeld = this.#alertSeq = 0;
     this.#due.clear();
+    this.#outboxChanged = true;
     this.#schemaReady = null;
   }
 
@@ -655,6 +670,7 @@ export class CheckDO extends DurableObject<Env> {
       Date.now() + OUTBOX_FALLBACK_MS,
       snapshot.seq,
     );
+    this.#outboxChanged = true;
   }
 
   /**
@@ -815,14 +831,20 @@ export class CheckDO extends DurableObject<Env> {
         }
         const snap = JSON.parse(row.snapshot as string) as CheckSnapshot;
         await this.alerts.send({ flip_id: flipId, check_id: snap.check_id, project_id: snap.project_id });
-        await this.#commit(() => this.#sql.exec("DELETE FROM outbox WHERE flip_id = ?", flipId));
+        await this.#commit(() => {
+          this.#sql.exec("DELETE FROM outbox WHERE flip_id = ?", flipId);
+          this.#outboxChanged = true;
+        });
         this.#stored.delete(flipId);
       } catch (err) {
         const attempts = (row.attempts as number) + 1;
         const backoff = Math.min(300_000, 1000 * 2 ** attempts);
         console.error(`outbox drain of flip ${flipId} failed (attempt ${attempts})`, err);
         await this.#commit(() =>
-          this.#sql.exec("UPDATE outbox SET attempts = ?, next_attempt = ? WHERE flip_id = ?", attempts, Date.now() + backoff, flipId),
+          {
+            this.#sql.exec("UPDATE outbox SET attempts = ?, next_attempt = ? WHERE flip_id = ?", attempts, Date.now() + backoff, flipId);
+            this.#outboxChanged = true;
+          },
         );
       }
     }
@@ -840,6 +862,7 @@ export class CheckDO extends DurableObject<Env> {
     this.#armedAt = undefined;
     this.#schemaReady = false;
     this.#due.clear();
+    this.#outboxChanged = true;
     // Stay tombstoned in memory: a ping already past the catalog lookup must not resurrect the check.
     this.#cfg = null;
     this.#st = initialState();

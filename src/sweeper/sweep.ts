@@ -7,10 +7,12 @@
 // - closes test notifications left "sending" past their lease (nobody retries a test);
 // - finishes interrupted removals and project deletions; prunes old rows;
 // - records its finish time and report in D1 `meta` (the operator endpoint and the status probe read it).
+import { and, isNull, sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/d1";
 import { finishProjectDeletion } from "../projects/deletion";
 import { config } from "../config";
 import { checkStub, reconfigure, removeCheck } from "../checks/client";
-import { type CheckRow } from "../checks/repository";
+import { checks } from "../db/schema";
 import { pruneSendsStatement } from "../alerts/send-limits";
 
 const GRACE_MS = 60_000;
@@ -110,33 +112,24 @@ async function pokeOverdue(env: Env, now: number, report: SweepReport): Promise<
 }
 
 async function reapplyConfigs(env: Env, report: SweepReport): Promise<void> {
-  const { results } = await env.DB.prepare("SELECT * FROM checks WHERE version > applied_version AND deleted_at IS NULL LIMIT ?")
-    .bind(BATCH)
-    .all<CheckRow>();
+  // Served by the partial index checks_unapplied.
+  const rows = await drizzle(env.DB)
+    .select()
+    .from(checks)
+    .where(and(sql`${checks.version} > ${checks.applied_version}`, isNull(checks.deleted_at)))
+    .limit(BATCH)
+    .all();
   await Promise.all(
-    results.map(async (row) => {
+    rows.map(async (row) => {
       try {
         // An empty origin keeps the one the object has.
-        await reconfigure(env, normaliseRow(row), "");
+        await reconfigure(env, row, "");
         report.reconfigured++;
       } catch (err) {
         console.error(`sweeper could not re-apply the configuration of ${row.id}`, err);
       }
     }),
   );
-}
-
-/** Raw D1 rows carry 0/1 where drizzle rows carry booleans. */
-function normaliseRow(row: CheckRow): CheckRow {
-  const bool = (v: unknown) => v === true || v === 1;
-  return {
-    ...row,
-    filter_subject: bool(row.filter_subject),
-    filter_body: bool(row.filter_body),
-    filter_http_body: bool(row.filter_http_body),
-    filter_default_fail: bool(row.filter_default_fail),
-    manual_resume: bool(row.manual_resume),
-  };
 }
 
 async function requeueAlerts(env: Env, now: number, report: SweepReport): Promise<void> {

@@ -159,9 +159,7 @@ export async function patchSchedule(id: string, item: string, due: number | null
   await evictDurableObject(s);
 }
 
-/** The object's scheduled items, item → due time. */
+/** The object's scheduled items (stored and derived), item → due time. */
 export async function scheduled(id: string): Promise<Record<string, number>> {
-  return runInDurableObject(stub(id), (_i, state) =>
-    Object.fromEntries(state.storage.sql.exec("SELECT item, due FROM schedule").toArray().map((r) => [r.item as string, r.due as number])),
-  );
+  return stub(id).scheduledItems();
 }

@@ -2,6 +2,7 @@
 // (docs/api.md, docs/operations.md "What to watch").
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { PipelineFigures } from "../../src/metrics/pipeline";
 import { sweep } from "../../src/sweeper/sweep";
 import { checkWith, flipped, webhookChannel } from "./alert-helpers";
 import { call, fetchWithVars, freezeClock, makeProject } from "./helpers";
@@ -14,22 +15,8 @@ const MIN = 60_000;
 const metrics = (headers: Record<string, string> = { "X-Metrics-Key": KEY }, vars: Partial<Env> = { METRICS_KEY: KEY }, v = 3) =>
   fetchWithVars(vars, `/api/v${v}/metrics/`, { headers });
 
-interface Figures {
-  ts: number;
-  num_unprocessed_flips: number;
-  checks: number;
-  projects: number;
-  channels: number;
-  pings: number;
-  oldest_unsettled_alert_age: number | null;
-  alerts_given_up_24h: number;
-  sweeper_last_run: string | null;
-  sweeper_last_run_age: number | null;
-  sweeper_last_report: Record<string, unknown> | null;
-  overdue_alarms: number;
-  oldest_overdue_alarm_age: number | null;
-}
-const figures = async () => (await metrics()).json<Figures>();
+
+const figures = async () => (await metrics()).json<PipelineFigures>();
 
 describe("GET metrics/", () => {
   it("without METRICS_KEY configured it answers 403, whatever key is presented", async () => {
@@ -56,7 +43,7 @@ describe("GET metrics/", () => {
     for (const v of [1, 2, 3]) {
       const res = await metrics(undefined, undefined, v);
       expect(res.status).toBe(200);
-      const f = await res.json<Figures>();
+      const f = await res.json<PipelineFigures>();
       expect(f.ts).toBe(Math.floor(Date.now() / 1000));
       expect(f).toMatchObject({ checks: before.checks + 1, projects: before.projects + 1, channels: before.channels + 1 });
       expect(typeof f.num_unprocessed_flips).toBe("number");
