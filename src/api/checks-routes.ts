@@ -3,7 +3,7 @@ import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { Hono } from "hono";
 import { channelIdsOf, rowToConfig, type CheckRow } from "../checks/repository";
-import { checkStub, reconfigure, removeCheck } from "../checks/client";
+import { reconfigure, removeCheck, withConfigured } from "../checks/client";
 import { tagList, type CheckConfig, type CheckView } from "../checks/model";
 import { renderCheck } from "../checks/render";
 import { stateFromRow } from "../checks/summary-status";
@@ -133,15 +133,15 @@ checksApi.delete("/checks/:uuid", requireWrite, async (c) => {
 checksApi.use("/checks/:uuid/pause", cors("POST"));
 checksApi.post("/checks/:uuid/pause", requireWrite, async (c) => {
   const row = await ownCheck(c);
-  const v = (await checkStub(c.env, row.id).pause()) ?? (await viewOf(c, row), await checkStub(c.env, row.id).pause());
+  const v = await withConfigured(c.env, row, new URL(c.req.url).origin, async (stub) => (await stub.pause()) as CheckView | null);
   if (v === null) throw new HttpError(404, "not found");
-  return c.json(renderView(c, v as CheckView));
+  return c.json(renderView(c, v));
 });
 
 checksApi.use("/checks/:uuid/resume", cors("POST"));
 checksApi.post("/checks/:uuid/resume", requireWrite, async (c) => {
   const row = await ownCheck(c);
-  const v = (await checkStub(c.env, row.id).resume()) ?? (await viewOf(c, row), await checkStub(c.env, row.id).resume());
+  const v = await withConfigured(c.env, row, new URL(c.req.url).origin, async (stub) => (await stub.resume()) as CheckView | "not_paused" | null);
   if (v === null) throw new HttpError(404, "not found");
   if (v === "not_paused") return c.text("check is not paused", 409);
   return c.json(renderView(c, v as CheckView));

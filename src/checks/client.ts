@@ -43,16 +43,26 @@ export async function reconfigure(env: Env, row: CheckRow, origin: string, chann
 }
 
 /**
- * The exact view of a check from its DO. An object that never got its configuration (a create whose
- * configure was lost) is configured from the catalog row first, so such a check is readable and deletable.
+ * Calls a check's object, which answers null when it has no configuration yet (a create whose
+ * configure was lost): then it is configured from the catalog row first and called again, so such a
+ * check is readable, pausable and deletable like any other.
  */
-export async function checkView(env: Env, row: CheckRow, origin: string): Promise<CheckView | null> {
+export async function withConfigured<T>(
+  env: Env,
+  row: CheckRow,
+  origin: string,
+  call: (stub: ReturnType<typeof checkStub>) => Promise<T | null>,
+): Promise<T | null> {
   const stub = checkStub(env, row.id);
-  const v = await stub.state();
-  if (v !== null) return v as CheckView;
+  const first = await call(stub);
+  if (first !== null) return first;
   await reconfigure(env, row, origin);
-  return (await stub.state()) as CheckView | null;
+  return call(stub);
 }
+
+/** The exact view of a check from its object. */
+export const checkView = (env: Env, row: CheckRow, origin: string): Promise<CheckView | null> =>
+  withConfigured(env, row, origin, async (stub) => (await stub.state()) as CheckView | null);
 
 /**
  * Pings a check's DO. An object never configured (a check created by a slug ping, or one whose
