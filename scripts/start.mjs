@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm start`: build the UI, apply the local D1 migrations, run `wrangler dev`,
+// `npm start`: build the UI (when ui/ changed since the last build), apply the local D1 migrations, run `wrangler dev`,
 // and fire the cron sweeper every minute (local cron triggers never fire by themselves).
 //
 // Process model: every child (vite, wrangler and its own children, workerd among them)
@@ -8,7 +8,7 @@
 // the driver exits once that child has exited, with the child's exit code.
 
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { constants as osConstants } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,7 +23,7 @@ const KILL_GRACE_MS = 15_000;
 
 const USAGE = `Usage: npm start -- [options] [wrangler dev options]
 
-Builds the UI, applies the D1 migrations locally, runs \`wrangler dev\` and
+Builds the UI (when ui/ changed), applies the D1 migrations locally, runs \`wrangler dev\` and
 fires the cron sweeper (${CRON}) every minute.
 
 Options:
@@ -95,6 +95,20 @@ function parseArgs(argv) {
     }
   }
   return opts;
+}
+
+/** Whether ui/dist is missing or older than a file of ui/ (its sources and config). */
+function uiBuildIsStale() {
+  const built = path.join(ROOT, "ui", "dist", "index.html");
+  if (!existsSync(built)) return true;
+  const builtAt = statSync(built).mtimeMs;
+  const newer = (dir) =>
+    readdirSync(dir, { withFileTypes: true }).some((e) => {
+      const full = path.join(dir, e.name);
+      if (e.isDirectory()) return e.name !== "dist" && e.name !== "node_modules" && newer(full);
+      return statSync(full).mtimeMs > builtAt;
+    });
+  return newer(path.join(ROOT, "ui"));
 }
 
 /** Absolute path of a locally installed package's bin script. */
@@ -269,10 +283,17 @@ const host = clientHost(opts.ip);
 const baseUrl = `http://${host}:${opts.port}`;
 
 async function main() {
-  log("building the UI (vite build ui)");
-  let code = await run(localBin("vite"), ["build", "ui"]);
-  if (stopping) process.exit(exitCodeOf(null, stopping));
-  if (code !== 0) fail(`UI build failed (exit ${code})`, code);
+  let code = 0;
+  // Only when ui/ changed since the last build: a rebuild rewrites ui/dist, which makes every other
+  // instance running from this checkout reload its Worker (and drop requests in flight).
+  if (uiBuildIsStale()) {
+    log("building the UI (vite build ui)");
+    code = await run(localBin("vite"), ["build", "ui"]);
+    if (stopping) process.exit(exitCodeOf(null, stopping));
+    if (code !== 0) fail(`UI build failed (exit ${code})`, code);
+  } else {
+    log("the UI build in ui/dist is up to date");
+  }
 
   log(`applying D1 migrations locally into ${opts.persistTo}`);
   code = await run(localBin("wrangler"), [

@@ -3,7 +3,9 @@
 // 127.0.0.1 with its own state folder, kills it with SIGKILL where the scenario says so, restarts it
 // on the same state, and checks with a real webhook receiver that no alert is lost and that repeats
 // carry the same Idempotency-Key. One line per scenario with its figures; ends with "N passed, N failed".
-import { createChecks, Instance, pool, Receiver, sleep, until, webhook, WATCH_SECONDS } from "./harness.mjs";
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { createChecks, Instance, pool, Receiver, ROOT, sleep, until, webhook, WATCH_SECONDS } from "./harness.mjs";
 
 const GRACE_S = 60;
 
@@ -34,10 +36,13 @@ function repeatsOf(got, kills) {
   };
 }
 
-async function setup(name, vars) {
+/** `made` collects what the scenario started, so it is stopped even when the scenario fails midway. */
+async function setup(made, name, vars) {
   const receiver = new Receiver();
+  made.push(receiver);
   await receiver.up();
   const instance = new Instance(name, { vars });
+  made.push(instance);
   await instance.start();
   const project = await instance.admin("/projects", { name });
   return { receiver, instance, project };
@@ -45,8 +50,8 @@ async function setup(name, vars) {
 
 const scenarios = {
   /** 100 checks due at the same moment; the runtime is killed while their alarms run. */
-  async 1() {
-    const { receiver, instance, project } = await setup("s1");
+  async 1(made) {
+    const { receiver, instance, project } = await setup(made, "s1");
     const ch = await webhook(instance, project, receiver, "s1");
     const ids = await createChecks(instance, project, 100, { grace: GRACE_S, channels: ch });
     const t0 = Date.now();
@@ -67,14 +72,12 @@ const scenarios = {
     return {
       ok,
       line: `100 checks due together, killed at the deadline: ${got.size}/100 alerted (${before} before the kill), down flips per check ${Math.min(...downFlips)}–${Math.max(...downFlips)}, repeats ${repeats} (same key: ${oneKey}), all in ${took.toFixed(0)} s after restart`,
-      instance,
-      receiver,
     };
   },
 
   /** The runtime is down across a deadline. */
-  async 2() {
-    const { receiver, instance, project } = await setup("s2");
+  async 2(made) {
+    const { receiver, instance, project } = await setup(made, "s2");
     const ch = await webhook(instance, project, receiver, "s2");
     const [id] = await createChecks(instance, project, 1, { grace: GRACE_S, channels: ch });
     const t0 = Date.now();
@@ -92,14 +95,12 @@ const scenarios = {
     return {
       ok: got !== null && after <= 60 && offBy <= 2,
       line: `down across a deadline: alert ${got === null ? "never arrived" : `${after.toFixed(0)} s after restart`}, flip time off the real deadline by ${offBy.toFixed(1)} s`,
-      instance,
-      receiver,
     };
   },
 
   /** Killed with 50 alerts in flight to a slow receiver (local queue messages live in memory). */
-  async 3() {
-    const { receiver, instance, project } = await setup("s3");
+  async 3(made) {
+    const { receiver, instance, project } = await setup(made, "s3");
     receiver.delayMs = 3000;
     const ch = await webhook(instance, project, receiver, "s3");
     const ids = await createChecks(instance, project, 50, { channels: ch });
@@ -116,14 +117,12 @@ const scenarios = {
     return {
       ok: got.size === 50 && oneKey && bounded,
       line: `killed with 50 alerts in flight: ${got.size}/50 delivered (${atKill} had reached the receiver), lost ${50 - got.size}, repeats ${repeats} (same key: ${oneKey}), done ${((Date.now() - restarted) / 1000).toFixed(0)} s after restart`,
-      instance,
-      receiver,
     };
   },
 
   /** The receiver is down for 3 minutes, then back. */
-  async 4() {
-    const { receiver, instance, project } = await setup("s4");
+  async 4(made) {
+    const { receiver, instance, project } = await setup(made, "s4");
     const ch = await webhook(instance, project, receiver, "s4");
     const ids = await createChecks(instance, project, 20, { channels: ch });
     await receiver.down();
@@ -138,14 +137,12 @@ const scenarios = {
     return {
       ok: all !== null && took <= 120 && failedAttempts > 0,
       line: `receiver down 3 min: ${byCheck(receiver.requests).size}/20 delivered ${took.toFixed(0)} s after it came back, ${failedAttempts} failed attempts logged (attempts per alert ${Math.min(...rows.map((r) => r.attempts))}–${Math.max(...rows.map((r) => r.attempts))})`,
-      instance,
-      receiver,
     };
   },
 
   /** Every alarm handler throws until the platform gives up; the sweeper re-arms and the alert goes out. */
-  async 5() {
-    const { receiver, instance, project } = await setup("s5", { TEST_FAIL_ALARMS: "true" });
+  async 5(made) {
+    const { receiver, instance, project } = await setup(made, "s5", { TEST_FAIL_ALARMS: "true" });
     const ch = await webhook(instance, project, receiver, "s5");
     const [id] = await createChecks(instance, project, 1, { grace: GRACE_S, channels: ch });
     const t0 = Date.now();
@@ -154,14 +151,12 @@ const scenarios = {
     return {
       ok: got !== null,
       line: `alarm handler always failing: alert ${got === null ? "never arrived" : `arrived ${((Date.now() - t0) / 1000 - GRACE_S).toFixed(0)} s after the deadline (the sweeper's poke)`}`,
-      instance,
-      receiver,
     };
   },
 
   /** Edits, pause, delete while the alarm is pending; a ping racing the deadline. */
-  async 6() {
-    const { receiver, instance, project } = await setup("s6");
+  async 6(made) {
+    const { receiver, instance, project } = await setup(made, "s6");
     const ch = await webhook(instance, project, receiver, "s6");
     const [edited, paused, deleted, raced] = await createChecks(instance, project, 4, { grace: GRACE_S, channels: ch });
     const t0 = Date.now();
@@ -183,14 +178,12 @@ const scenarios = {
     return {
       ok: edit.status === 200 && pause.status === 200 && del.status === 200 && quiet && gone && raceOk,
       line: `changed while the alarm was pending: alerts for edited/paused/deleted ${[edited, paused, deleted].map((id) => got.get(id)?.requests ?? 0).join("/")}, deleted stays gone: ${gone}; ping racing the deadline → ${racedStatus}, alerts ${JSON.stringify(racedOrder)}`,
-      instance,
-      receiver,
     };
   },
 
   /** One poisoned alert (a header with CR/LF) in the same batch as 50 good ones. */
-  async 7() {
-    const { receiver, instance, project } = await setup("s7");
+  async 7(made) {
+    const { receiver, instance, project } = await setup(made, "s7");
     const bad = await instance.admin("/projects", { name: "hostile" });
     const goodCh = await webhook(instance, project, receiver, "s7good");
     const badCh = await webhook(instance, bad, receiver, "s7bad", { "X-Name": "$NAME" });
@@ -208,14 +201,12 @@ const scenarios = {
     return {
       ok: once && failed !== null && !injected,
       line: `poisoned alert among 50: ${good.size}/50 delivered, ${receiver.box("s7good").length} requests, poisoned one ${failed === null ? "not recorded" : `recorded failed: "${failed.error}"`}, injected header seen: ${injected}`,
-      instance,
-      receiver,
     };
   },
 
   /** Soak: 5 minutes of 20 pings/s over 500 checks, each ping flipping its check, a kill every minute. */
-  async 8() {
-    const { receiver, instance, project } = await setup("s8");
+  async 8(made) {
+    const { receiver, instance, project } = await setup(made, "s8");
     const ch = await webhook(instance, project, receiver, "s8");
     const ids = await createChecks(instance, project, 500, { channels: ch });
     const rss = [];
@@ -255,8 +246,6 @@ const scenarios = {
       // The issue's bound for the soak: no more repeats in all than kills.
       ok: drained !== null && keys === want && repeats <= instance.kills,
       line: `soak 5 min, ${n} pings over 500 checks, ${instance.kills} kills: ${keys}/${want} alerts delivered, lost ${Math.max(0, want - keys)}, repeats ${repeats}, runtime RSS before each kill ${rss.filter((m) => m !== null).join(", ")} MB`,
-      instance,
-      receiver,
     };
   },
 };
@@ -264,11 +253,12 @@ const scenarios = {
 const BUDGET_MS = { 1: 300_000, 2: 240_000, 3: 240_000, 4: 480_000, 5: 360_000, 6: 240_000, 7: 180_000, 8: 720_000 };
 
 async function runOne(key) {
+  const made = [];
   let result;
   let timer;
   try {
     result = await Promise.race([
-      scenarios[key](),
+      scenarios[key](made),
       new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`over its ${BUDGET_MS[key] / 1000} s budget`)), BUDGET_MS[key]))),
     ]);
   } catch (err) {
@@ -276,15 +266,25 @@ async function runOne(key) {
   } finally {
     clearTimeout(timer);
   }
-  await result.instance?.stop();
-  if (result.ok) result.instance?.cleanup();
-  else if (result.instance) result.line += ` (state and log kept in ${result.instance.dir})`;
-  await result.receiver?.down().catch(() => {});
+  for (const thing of made) {
+    if (thing instanceof Instance) {
+      await thing.stop();
+      if (result.ok) thing.cleanup();
+      else result.line += ` (state and log kept in ${thing.dir})`;
+    } else if (thing.server !== null) {
+      await thing.down().catch(() => {});
+    }
+  }
   console.log(`chaos ${key}: ${result.ok ? "PASS" : "FAIL"} ${result.line}`);
   return result.ok;
 }
 
 const wanted = (process.argv[2] ?? "1,2,3,4,5,6,7,8").split(",").filter((k) => k in scenarios);
+// Built once before any instance runs: an instance building ui/ later would reload the others' Workers.
+if (spawnSync(process.execPath, [path.join(ROOT, "node_modules", "vite", "bin", "vite.js"), "build", "ui", "--logLevel", "warn"], { cwd: ROOT, stdio: "inherit" }).status !== 0) {
+  console.log("0 passed, 1 failed");
+  process.exit(1);
+}
 // Two at a time: each scenario mostly waits for deadlines, and the machine has two cores.
 const lanes = [[], []];
 wanted.forEach((k, i) => lanes[i % 2].push(k));
