@@ -77,13 +77,17 @@ export function alertLinkRoot(env: Env, kind: string, checkUrl: string): string 
   }
 }
 
-let warnedAboutSiteRoot = false;
+let checkedSiteRoot = false;
 
-/** Once per isolate: email is configured, but without SITE_ROOT its mails go out without links. */
+/**
+ * Once per isolate (the vars do not change within one; this runs on every request, pings included):
+ * email is configured, but without SITE_ROOT its mails go out without links.
+ */
 export function warnIfSiteRootMissing(env: Env): void {
-  if (warnedAboutSiteRoot || absoluteRoot(env.SITE_ROOT) !== null) return;
+  if (checkedSiteRoot) return;
+  checkedSiteRoot = true;
+  if (absoluteRoot(env.SITE_ROOT) !== null) return;
   if ((env.SMTP_HOST ?? "") === "" && (env.PING_EMAIL_DOMAIN ?? "") === "") return;
-  warnedAboutSiteRoot = true;
   console.warn(
     "SITE_ROOT is not set (or not an absolute http(s) URL) while email is configured (SMTP_HOST or PING_EMAIL_DOMAIN): " +
       "email alerts go out without links or List-Unsubscribe. Set SITE_ROOT, e.g. https://checks.example.com.",
