@@ -11,10 +11,13 @@ const REMINDERS = { off: 0, hourly: 3600, daily: 86400 };
 const USAGE = `Usage: npm run -s admin -- [--url URL] [--token TOKEN] <verb> [args]
 
 Verbs:
+  create-user EMAIL           make an account (with its default project) if it is new, and print a
+                              one-time sign-in link for it (15 minutes; no email needed)
   create-project NAME         create a project (prints its id and keys, shown only once)
   list-projects               list all projects
   show-project ID             one project: name, owner, reminder period, numbers of checks and channels
   set-reminders ID PERIOD     repeat alerts of down checks; PERIOD is one of ${Object.keys(REMINDERS).join(", ")}
+  set-owner ID EMAIL          make the account with EMAIL the project's owner (the previous owner stays as a member)
   rotate-key ID KIND          issue a new key; KIND is one of ${KEY_KINDS.join(", ")}
   delete-project ID           delete a project and everything in it
 
@@ -67,6 +70,9 @@ function route(verb, args) {
   };
   const id = (value) => encodeURIComponent(value);
   switch (verb) {
+    case "create-user":
+      need(1, "EMAIL");
+      return ["POST", "/admin/v1/users", { email: args[0] }];
     case "create-project":
       need(1, "NAME");
       return ["POST", "/admin/v1/projects", { name: args[0] }];
@@ -80,6 +86,9 @@ function route(verb, args) {
       need(2, "ID PERIOD");
       if (!Object.hasOwn(REMINDERS, args[1])) usageError(`PERIOD must be one of ${Object.keys(REMINDERS).join(", ")}`);
       return ["PATCH", `/admin/v1/projects/${id(args[0])}`, { nag_period: REMINDERS[args[1]] }];
+    case "set-owner":
+      need(2, "ID EMAIL");
+      return ["PATCH", `/admin/v1/projects/${id(args[0])}`, { owner: args[1] }];
     case "rotate-key":
       need(2, "ID KIND");
       if (!KEY_KINDS.includes(args[1])) usageError(`KIND must be one of ${KEY_KINDS.join(", ")}`);
@@ -137,3 +146,5 @@ try {
   fail(`${method} ${url.pathname} → HTTP ${res.status}, but the answer is not JSON:\n${text.slice(0, 2000)}`);
 }
 process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+// The one thing a person running create-user wants, said plainly where it does not spoil the JSON.
+if (verb === "create-user" && process.stderr.isTTY) process.stderr.write(`\nOpen this link to sign in (once, within 15 minutes):\n${json.sign_in_link}\n`);

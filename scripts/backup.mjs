@@ -2,7 +2,8 @@
 // `npm run backup -- --out FILE` / `npm run restore -- --in FILE`: a whole deployment as one JSON-lines
 // file, through the admin API's export pages and import chunks (docs/operations.md#backups). Both
 // stream: neither side holds more than a page or a chunk. stdout carries one JSON summary; errors go
-// to stderr. Exit status: 0 success, 1 the backup or restore failed, 2 usage error.
+// to stderr. Exit status: 0 success, 1 the backup or restore failed, 2 usage error. The file holds
+// accounts with their password hashes and two-factor secrets: it is written readable by its owner only.
 import { once } from "node:events";
 import { createReadStream, createWriteStream } from "node:fs";
 import { rename, rm } from "node:fs/promises";
@@ -18,8 +19,9 @@ const REQUEST_TIMEOUT_MS = 300_000;
 const USAGE = `Usage: npm run backup -- [--url URL] [--token TOKEN] --out FILE
        npm run restore -- [--url URL] [--token TOKEN] --in FILE
 
-backup   writes every project (D1 rows and each check's object state) to FILE, one record a line
-restore  imports FILE into an empty deployment (refused if it has projects)
+backup   writes every project (its accounts, D1 rows and each check's object state) to FILE, one
+         record a line; FILE holds password hashes and two-factor secrets: keep it secret
+restore  imports FILE into an empty deployment (refused if it has projects or accounts)
 
 Options:
   --url URL       the instance (default $EDGECHECKS_URL or http://127.0.0.1:8787)
@@ -82,11 +84,13 @@ const linesOf = (stream) => createInterface({ input: stream, crlfDelay: Infinity
 async function backup() {
   // Written beside the target and renamed at the end: a failed run never leaves a file that looks complete.
   const partial = `${file}.partial`;
-  const out = createWriteStream(partial);
+  const out = createWriteStream(partial, { mode: 0o600 });
   const write = async (line) => {
     if (!out.write(`${line}\n`)) await once(out, "drain");
   };
-  const counts = { projects: 0, checks: 0, records: 0 };
+  const counts = { projects: 0, checks: 0, accounts: 0, records: 0 };
+  // An account precedes each project it is in: counted once.
+  const accounts = new Set();
   try {
     let cursor = "";
     for (;;) {
@@ -102,6 +106,7 @@ async function backup() {
         }
         if (record.type === "project") counts.projects++;
         if (record.type === "check") counts.checks++;
+        if (record.type === "user") counts.accounts = accounts.add(record.row?.id).size;
         counts.records++;
         await write(line);
       }
@@ -119,7 +124,7 @@ async function backup() {
     await rm(partial, { force: true });
     fail(err.message);
   }
-  process.stdout.write(`${JSON.stringify({ file, projects: counts.projects, checks: counts.checks })}\n`);
+  process.stdout.write(`${JSON.stringify({ file, projects: counts.projects, checks: counts.checks, accounts: counts.accounts })}\n`);
 }
 
 /** A backup file is complete when it opens with a header and closes with an end record that counts the lines before it. */

@@ -1,12 +1,14 @@
-// Backups: every live project as JSON lines — its D1 rows (owner, project with hashed keys, channels,
-// checks with their channel assignments) and each check object's dump — exported a page at a time,
-// and imported into an empty deployment a bounded chunk at a time (docs/operations.md#backups).
+// Backups: every live project as JSON lines — its people (the accounts in it, with their sign-in
+// methods and second factor), its D1 rows (project with hashed keys, organization, members, pending
+// invitations, channels, checks with their channel assignments) and each check object's dump —
+// exported a page at a time, and imported into an empty deployment a bounded chunk at a time
+// (docs/operations.md#backups). Sessions, verification tokens and rate-limit rows are never exported.
 import { z } from "zod";
 import { checkStub } from "../checks/client";
 import { CHECK_DO_SCHEMA_VERSION } from "../checks/check-do-schema";
 import { checkDumpSchema, dumpConfig } from "../checks/check-dump";
 import { base64Url } from "../crypto";
-import { BACKUP_FORMAT, BACKUP_VERSION, backupRecordSchema, type BackupRecord } from "./backup-records";
+import { BACKUP_FORMAT, BACKUP_VERSION, parseBackupRecord, type BackupRecord } from "./backup-records";
 
 /** Projects and checks exported per page at most: each check is one object call, so a page stays far below the subrequest limit. */
 export const PAGE_UNITS = 50;
@@ -86,14 +88,45 @@ export async function exportPage(env: Env, start: Cursor | undefined, emit: Emit
   await emit({ type: "cursor", next: encodeCursor(at) });
 }
 
+/**
+ * A project's records: each account in it (members, owner, a pending transfer's target, the inviters
+ * of pending invitations) before it, then the project with its organization, members and pending
+ * invitations, then its channels. The rows are read in one D1 batch, so they agree with each other.
+ */
 async function emitProject(env: Env, project: Row, emit: Emit): Promise<void> {
-  if (project.owner_id !== null) {
-    const owner = await env.DB.prepare("SELECT * FROM users WHERE id = ?").bind(project.owner_id).first<Row>();
-    if (owner !== null) await emit({ type: "user", row: owner });
+  const id = project.id as string;
+  const people = `SELECT user_id FROM member WHERE organization_id = ?1
+    UNION SELECT owner_id FROM projects WHERE id = ?1
+    UNION SELECT transfer_to FROM projects WHERE id = ?1
+    UNION SELECT inviter_id FROM invitation WHERE organization_id = ?1 AND status = 'pending' AND expires_at > ?2`;
+  const now = Date.now();
+  const [org, members, invitations, users, accounts, twoFactors, channels] = await env.DB.batch<Row>([
+    env.DB.prepare("SELECT * FROM organization WHERE id = ?").bind(id),
+    env.DB.prepare("SELECT * FROM member WHERE organization_id = ? ORDER BY created_at, id").bind(id),
+    env.DB.prepare("SELECT * FROM invitation WHERE organization_id = ?1 AND status = 'pending' AND expires_at > ?2 ORDER BY created_at, id").bind(id, now),
+    env.DB.prepare(`SELECT * FROM user WHERE id IN (${people}) ORDER BY id`).bind(id, now),
+    env.DB.prepare(`SELECT * FROM account WHERE user_id IN (${people}) ORDER BY user_id, id`).bind(id, now),
+    env.DB.prepare(`SELECT * FROM two_factor WHERE user_id IN (${people}) ORDER BY user_id, id`).bind(id, now),
+    env.DB.prepare("SELECT * FROM channels WHERE project_id = ? ORDER BY id").bind(id),
+  ]);
+  for (const user of users!.results) {
+    await emit({
+      type: "user",
+      row: user,
+      accounts: accounts!.results.filter((a) => a.user_id === user.id),
+      // The plugin keeps one row per account.
+      two_factor: twoFactors!.results.find((t) => t.user_id === user.id) ?? null,
+    });
   }
-  await emit({ type: "project", row: live(project) });
-  const { results } = await env.DB.prepare("SELECT * FROM channels WHERE project_id = ? ORDER BY id").bind(project.id).all<Row>();
-  for (const row of results) await emit({ type: "channel", row });
+  const organization = org!.results[0] ?? null;
+  await emit({
+    type: "project",
+    row: live(project),
+    organization,
+    members: organization === null ? [] : members!.results,
+    invitations: organization === null ? [] : invitations!.results,
+  });
+  for (const row of channels!.results) await emit({ type: "channel", row });
 }
 
 async function assignments(env: Env, checkIds: string[]): Promise<Map<string, string[]>> {
@@ -111,6 +144,7 @@ async function assignments(env: Env, checkIds: string[]): Promise<Map<string, st
 // ---- import ------------------------------------------------------------------------------------
 
 export interface ImportCounts {
+  /** Accounts written (an account repeated before each of its projects counts once). */
   users: number;
   projects: number;
   channels: number;
@@ -150,7 +184,7 @@ export async function importBackup(env: Env, body: ReadableStream<Uint8Array> | 
       } catch {
         throw new RecordError(400, "not JSON");
       }
-      const parsed = backupRecordSchema.safeParse(json);
+      const parsed = parseBackupRecord(json);
       if (!parsed.success) {
         const issue = parsed.error.issues[0];
         throw new RecordError(400, `${issue?.path.join(".") || "record"}: ${issue?.message ?? "invalid"}`);
@@ -229,19 +263,24 @@ async function applyRecord(env: Env, record: BackupRecord, first: boolean, impor
       if (record.check_schema_version > CHECK_DO_SCHEMA_VERSION) {
         throw new RecordError(400, `the backup holds check schema version ${record.check_schema_version}, newer than this deployment's ${CHECK_DO_SCHEMA_VERSION}: upgrade it first`);
       }
+      // Accounts count: the backup's accounts would clash with them by email part-way through the
+      // restore, and a deployment where someone has signed up is in use (docs/operations.md#backups).
       const used = await env.DB.prepare(
-        "SELECT (SELECT count(*) FROM projects) + (SELECT count(*) FROM checks) + (SELECT count(*) FROM channels) AS n",
+        "SELECT (SELECT count(*) FROM projects) + (SELECT count(*) FROM checks) + (SELECT count(*) FROM channels) + (SELECT count(*) FROM user) AS n",
       ).first<{ n: number }>();
-      if ((used?.n ?? 0) > 0) throw new RecordError(409, "the deployment is not empty (it has projects, checks or channels): restore only into an empty deployment");
+      if ((used?.n ?? 0) > 0) {
+        throw new RecordError(409, "the deployment is not empty (it has projects, checks, channels or accounts): restore only into an empty deployment");
+      }
       return;
     }
     case "user":
-      // The same owner precedes each of their projects: a repeat is not an error.
-      await insert(env, "users", record.row, `user ${record.row.id}`, "ON CONFLICT (id) DO NOTHING");
-      imported.users++;
+      imported.users += await importUser(env, record);
+      return;
+    case "legacy_user":
+      imported.users += await importLegacyUser(env, record.row);
       return;
     case "project":
-      await insert(env, "projects", record.row, `project ${record.row.id}`);
+      await importProject(env, record);
       imported.projects++;
       return;
     case "channel":
@@ -255,6 +294,93 @@ async function applyRecord(env: Env, record: BackupRecord, first: boolean, impor
   }
 }
 
+/**
+ * An account with its sign-in methods and second factor, in one D1 batch. The same account precedes
+ * each project it is in: a repeat writes nothing and is not an error. Returns 1 when it was new.
+ */
+async function importUser(env: Env, record: Extract<BackupRecord, { type: "user" }>): Promise<number> {
+  const repeat = "ON CONFLICT (id) DO NOTHING";
+  const [user] = await runOrConflict(
+    () =>
+      env.DB.batch([
+        insertStatement(env, "user", record.row, repeat),
+        ...record.accounts.map((row) => insertStatement(env, "account", row, repeat)),
+        ...(record.two_factor === null ? [] : [insertStatement(env, "two_factor", record.two_factor, repeat)]),
+      ]),
+    `user ${record.row.id} (${record.row.email})`,
+  );
+  return user!.meta.changes > 0 ? 1 : 0;
+}
+
+/**
+ * A version 1 owner (a row of the old `users` table) becomes an account without a password: its owner
+ * signs in by a magic link or the operator's `create-user` link. Emails are stored lowercased, as
+ * better-auth looks them up.
+ */
+async function importLegacyUser(env: Env, row: Extract<BackupRecord, { type: "legacy_user" }>["row"]): Promise<number> {
+  const email = row.email.toLowerCase();
+  const account = { id: row.id, name: email.split("@")[0] ?? email, email, email_verified: 0, created_at: row.created, updated_at: row.created };
+  const [result] = await runOrConflict(
+    () => env.DB.batch([insertStatement(env, "user", account, "ON CONFLICT (id) DO NOTHING")]),
+    `user ${row.id} (${email})`,
+  );
+  return result!.meta.changes > 0 ? 1 : 0;
+}
+
+/**
+ * The project row with its organization, members and pending invitations in one D1 batch, as
+ * src/projects/membership.ts writes them: none exists without the others. Every member and inviter
+ * must be an account already imported.
+ */
+async function importProject(env: Env, record: Extract<BackupRecord, { type: "project" }>): Promise<void> {
+  const { row, organization } = record;
+  if (organization === undefined) return importLegacyProject(env, row);
+  const members = record.members ?? [];
+  const invitations = record.invitations ?? [];
+  const refs: [string, string][] = [
+    ...members.map((m, i): [string, string] => [`members.${i}.user_id`, m.user_id]),
+    ...invitations.map((inv, i): [string, string] => [`invitations.${i}.inviter_id`, inv.inviter_id]),
+  ];
+  const present = await existingUsers(env, refs.map(([, userId]) => userId));
+  const missing = refs.find(([, userId]) => !present.has(userId));
+  if (missing !== undefined) throw new RecordError(400, `${missing[0]}: user ${missing[1]} is not in this deployment (its record must come first)`);
+  await runOrConflict(
+    () =>
+      env.DB.batch([
+        insertStatement(env, "projects", row),
+        ...(organization === null ? [] : [insertStatement(env, "organization", organization)]),
+        ...members.map((m) => insertStatement(env, "member", m)),
+        ...invitations.map((inv) => insertStatement(env, "invitation", inv)),
+      ]),
+    `project ${row.id}`,
+  );
+}
+
+/**
+ * A version 1 project names its owner only by owner_id. If that account is here (a version 1 `user`
+ * record came before it), the project gets its organization and the owner's member row, as
+ * createOwnedProject makes them; if not, it is restored without an owner (the admin API's `owner`
+ * gives it one). A pending transfer cannot survive: its target was a member the file does not name.
+ */
+async function importLegacyProject(env: Env, project: Extract<BackupRecord, { type: "project" }>["row"]): Promise<void> {
+  const ownerId = project.owner_id !== null && (await existingUsers(env, [project.owner_id])).size > 0 ? project.owner_id : null;
+  const row = { ...project, owner_id: ownerId, transfer_to: null, transfer_requested_at: null };
+  const statements = [insertStatement(env, "projects", row)];
+  if (ownerId !== null) {
+    statements.push(
+      insertStatement(env, "organization", { id: row.id, name: row.name, slug: row.id, created_at: row.created }),
+      insertStatement(env, "member", { id: crypto.randomUUID(), organization_id: row.id, user_id: ownerId, role: "owner", created_at: row.created }),
+    );
+  }
+  await runOrConflict(() => env.DB.batch(statements), `project ${row.id}`);
+}
+
+async function existingUsers(env: Env, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const { results } = await env.DB.prepare("SELECT id FROM user WHERE id IN (SELECT value FROM json_each(?))").bind(JSON.stringify(ids)).all<{ id: string }>();
+  return new Set(results.map((r) => r.id));
+}
+
 async function requireProject(env: Env, projectId: string): Promise<void> {
   const row = await env.DB.prepare("SELECT 1 AS ok FROM projects WHERE id = ? AND deleted_at IS NULL").bind(projectId).first();
   if (row === null) throw new RecordError(400, `project ${projectId} is not in this deployment (its record must come first)`);
@@ -263,7 +389,7 @@ async function requireProject(env: Env, projectId: string): Promise<void> {
 /** One D1 row; column names come from the record schema, never from the input. */
 function insertStatement(env: Env, table: string, row: Record<string, unknown>, conflict = ""): D1PreparedStatement {
   const cols = Object.keys(row);
-  return env.DB.prepare(`INSERT INTO ${table} (${cols.map((c) => `"${c}"`).join(", ")}) VALUES (${cols.map(() => "?").join(", ")}) ${conflict}`).bind(
+  return env.DB.prepare(`INSERT INTO "${table}" (${cols.map((c) => `"${c}"`).join(", ")}) VALUES (${cols.map(() => "?").join(", ")}) ${conflict}`).bind(
     ...cols.map((c) => row[c]),
   );
 }
@@ -272,12 +398,16 @@ async function insert(env: Env, table: string, row: Record<string, unknown>, wha
   await runOrConflict(() => insertStatement(env, table, row, conflict).run(), what);
 }
 
-/** A unique-constraint failure is the record clashing with what is there: 409, nothing written. */
+/**
+ * A unique-constraint failure is the record clashing with what is there: 409; a foreign-key failure
+ * is a reference to a row that went away since it was checked: 400. Nothing written either way.
+ */
 async function runOrConflict<T>(write: () => Promise<T>, what: string): Promise<T> {
   try {
     return await write();
   } catch (err) {
     if (err instanceof Error && /UNIQUE constraint failed/.test(err.message)) throw new RecordError(409, `${what} clashes with one already in this deployment`);
+    if (err instanceof Error && /FOREIGN KEY constraint failed/.test(err.message)) throw new RecordError(400, `${what} refers to a row that is not in this deployment`);
     throw err;
   }
 }

@@ -5,11 +5,14 @@ import { config } from "../config";
 import type { AppEnv } from "../http/app-env";
 import { HttpError, readJson } from "../http/errors";
 import { parseBody } from "../http/validate";
-import { deleteProject } from "../projects/deletion";
-import { createProject, getProject, listProjects, rotateKey, setNagPeriod } from "./projects";
+import { removeProjectWithTeam } from "../projects/accounts";
+import { assignOwner } from "../projects/team";
+import { rotateKey, setNagPeriod } from "../projects/settings";
+import { createProject, getProject, listProjects } from "./projects";
 import { createProjectSchema, rotateKeySchema, updateProjectSchema } from "./schemas";
 import { UUID_RE } from "../http/common";
 import { exportPage, importBackup, PAGE_UNITS, parseCursor } from "./backup";
+import { createUserSchema, userWithSignInLink } from "./users";
 
 export const adminRoutes = new Hono<AppEnv>();
 
@@ -44,7 +47,7 @@ adminRoutes.get("/projects/:id", async (c) => {
 
 adminRoutes.delete("/projects/:id", async (c) => {
   const id = projectId(c.req.param("id"));
-  if (!(await deleteProject(c.env, id))) throw new HttpError(404, "project not found");
+  if (!(await removeProjectWithTeam(c.env, id))) throw new HttpError(404, "project not found");
   return c.json({ id, deleted: true });
 });
 
@@ -58,9 +61,25 @@ adminRoutes.post("/projects/:id/keys", async (c) => {
 
 adminRoutes.patch("/projects/:id", async (c) => {
   const id = projectId(c.req.param("id"));
-  const { nag_period } = parseBody(updateProjectSchema, await readJson(c.req.raw));
-  if (!(await setNagPeriod(c.env, id, nag_period))) throw new HttpError(404, "project not found");
-  return c.json({ id, nag_period });
+  const { nag_period, owner } = parseBody(updateProjectSchema, await readJson(c.req.raw));
+  const answer: { id: string; nag_period?: number; owner?: { id: string; email: string } } = { id };
+  if (owner !== undefined) {
+    const assigned = await assignOwner(c.env, id, owner);
+    if (assigned === "no project") throw new HttpError(404, "project not found");
+    if (assigned === "no user") throw new HttpError(404, `no user with the email ${owner}`);
+    answer.owner = assigned;
+  }
+  if (nag_period !== undefined) {
+    if (!(await setNagPeriod(c.env, id, nag_period))) throw new HttpError(404, "project not found");
+    answer.nag_period = nag_period;
+  }
+  return c.json(answer);
+});
+
+adminRoutes.post("/users", async (c) => {
+  const { email, name } = parseBody(createUserSchema, await readJson(c.req.raw));
+  const result = await userWithSignInLink(c.env, c.req.raw, email, name);
+  return c.json(result, result.created ? 201 : 200);
 });
 
 // Backups (docs/operations.md#backups): one page of JSON lines per request, streamed as it is read.

@@ -1,17 +1,16 @@
 import { z } from "zod";
+import { emailAddress, keyKind, nagPeriod } from "../projects/schemas";
 
 export const createProjectSchema = z.object({
   name: z.string({ error: "name must be a string" }).trim().min(1, "name is required").max(200, "name is too long"),
 });
 
-export const rotateKeySchema = z.object({
-  kind: z.enum(["api_key", "api_key_readonly", "ping_key"], {
-    error: 'kind must be one of "api_key", "api_key_readonly", "ping_key"',
-  }),
-});
+export const rotateKeySchema = z.object({ kind: keyKind });
 
-export const updateProjectSchema = z.object({
-  nag_period: z.union([z.literal(0), z.literal(3600), z.literal(86400)], {
-    error: "nag_period must be 0 (off), 3600 (hourly) or 86400 (daily)",
-  }),
-});
+/** PATCH /admin/v1/projects/<id>: the reminder period, the owner (a user's email), or both. */
+export const updateProjectSchema = z
+  .object({
+    nag_period: nagPeriod.optional(),
+    owner: z.string({ error: "owner must be a string (a user's email)" }).pipe(emailAddress).optional(),
+  })
+  .refine((b) => b.nag_period !== undefined || b.owner !== undefined, { error: "give nag_period or owner (or both)" });

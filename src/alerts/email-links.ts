@@ -4,8 +4,7 @@
 // changing the address makes links sent to the old one useless. Pure apart from crypto.subtle.
 import { safeEqual } from "../auth/keys";
 import { base64Url, hmac } from "../crypto";
-import type { EmailMessage } from "./transports/email";
-import { escapeHtml } from "./transports/text";
+import type { LinkMail } from "./link-mail";
 
 
 /** Tokens are 43 characters of base64url (256 bits). */
@@ -44,27 +43,14 @@ export async function unsubscribeUrl(siteRoot: string, secret: string, channelId
  * The message asking the address's owner to confirm it. `sentAt` makes each mail's Message-ID its
  * own: mail clients may drop a second message with a Message-ID they have seen.
  */
-export function buildVerificationEmail(o: { channelId: string; to: string; link: string; siteName: string; sentAt: number }): EmailMessage {
-  const lead = `Someone asked for alerts from ${o.siteName} to be sent to ${o.to}.`;
-  const ask = "To confirm this address and start receiving them, open this link:";
-  const ignore = "If you did not ask for this, ignore this message: nothing will be sent to you.";
-  const text = `${lead}\n\n${ask}\n${o.link}\n\n${ignore}\n`;
-  const html = [
-    "<!DOCTYPE html>",
-    '<html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>Verify email address</title></head>',
-    '<body style="font-family: Arial, Helvetica, sans-serif; font-size: 15px; color: #222;">',
-    `<p>${escapeHtml(lead)}</p>`,
-    `<p>${escapeHtml(ask)}</p>`,
-    `<p><a href="${escapeHtml(o.link)}">${escapeHtml(o.link)}</a></p>`,
-    `<p>${escapeHtml(ignore)}</p>`,
-    "</body></html>",
-    "",
-  ].join("\n");
+export function verificationMail(o: { channelId: string; to: string; link: string; siteName: string; sentAt: number }): LinkMail {
   return {
     to: o.to,
     subject: "Verify email address for notifications",
-    text,
-    html,
+    lead: `Someone asked for alerts from ${o.siteName} to be sent to ${o.to}.`,
+    ask: "To confirm this address and start receiving them, open this link:",
+    link: o.link,
+    ignore: "If you did not ask for this, ignore this message: nothing will be sent to you.",
     idempotencyKey: `verify:${o.channelId}:${o.sentAt}`,
   };
 }

@@ -1,13 +1,18 @@
 // better-auth for the Worker: one instance per (env, base URL), over D1 through drizzle.
 import { drizzleAdapter } from "@better-auth/drizzle-adapter";
+import { APIError } from "better-auth/api";
 import { betterAuth } from "better-auth/minimal";
 import { drizzle } from "drizzle-orm/d1";
 import { config, isLoopbackHostname } from "../config";
 import * as authSchema from "../db/auth-schema";
+import { assertDeletable, deleteOwnedProjects } from "../projects/accounts";
 import { createDefaultProject } from "../projects/membership";
+import { deliverAccountMail, MailNotSentError, magicLinkMail, newAddressMail, resetPasswordMail } from "./mail";
 import { authPlugins, sharedOptions } from "./options";
 import { hashPassword, verifyPassword } from "./password";
 
+/** REGISTRATION_OPEN (default true): whether strangers may make accounts (by password or by link). */
+export const registrationOpen = (env: Env): boolean => (env.REGISTRATION_OPEN ?? "true").trim().toLowerCase() !== "false";
 
 /** The base URL: SITE_ROOT, else the origin the request reached. */
 export function authBaseUrl(env: Env, request: Request): string {
@@ -22,6 +27,16 @@ export function secureCookies(baseUrl: string): boolean {
 
 function createAuth(env: Env, baseURL: string) {
   const origin = new URL(baseURL).origin;
+  const siteRoot = config(env, origin).siteRoot;
+  // A link that could not be mailed is the caller's error, in the library's error format.
+  const mail = async (m: Parameters<typeof deliverAccountMail>[2]) => {
+    try {
+      await deliverAccountMail(env, siteRoot, m);
+    } catch (err) {
+      if (err instanceof MailNotSentError) throw new APIError("SERVICE_UNAVAILABLE", { message: err.message });
+      throw err;
+    }
+  };
   return betterAuth({
     ...sharedOptions,
     baseURL,
@@ -33,6 +48,32 @@ function createAuth(env: Env, baseURL: string) {
       enabled: true,
       minPasswordLength: 8,
       password: { hash: hashPassword, verify: verifyPassword },
+      resetPasswordTokenExpiresIn: 3600,
+      // A reset is what people do when they fear someone else knows the password.
+      revokeSessionsOnPasswordReset: true,
+      sendResetPassword: async ({ user, url }) => {
+        // Logged, not answered: an error here would tell a stranger the address has an account.
+        await mail(resetPasswordMail(user.email, url)).catch((err: unknown) =>
+          console.error(`password reset mail to account ${user.id} not sent: ${err instanceof Error ? err.message : String(err)}`),
+        );
+      },
+    },
+    // Used only to confirm a new address (change-email): sign-up does not wait for a confirmation.
+    emailVerification: {
+      sendVerificationEmail: async ({ user, url }) => mail(newAddressMail(user.email, url)),
+      expiresIn: 24 * 3600,
+    },
+    user: {
+      ...sharedOptions.user,
+      changeEmail: { enabled: true },
+      deleteUser: {
+        enabled: true,
+        beforeDelete: async (user) => {
+          const refusal = await assertDeletable(env, user.id);
+          if (refusal !== null) throw new APIError("BAD_REQUEST", { message: refusal });
+        },
+        afterDelete: async (user) => deleteOwnedProjects(env, user.id),
+      },
     },
     session: {
       // No cookie cache: every request reads the session row, so sign-out revokes at once.
@@ -61,7 +102,10 @@ function createAuth(env: Env, baseURL: string) {
         },
       },
     },
-    plugins: authPlugins(),
+    plugins: authPlugins({
+      sendMagicLink: async ({ email, url }) => mail(magicLinkMail(email, url)),
+      registrationOpen: registrationOpen(env),
+    }),
     telemetry: { enabled: false },
   });
 }

@@ -2,21 +2,46 @@
 // (src/auth/auth.ts) and by the schema generator's config (scripts/auth.config.ts), so the generated
 // tables in src/db/auth-schema.ts always match what the Worker runs.
 import type { BetterAuthOptions } from "better-auth/minimal";
+import { magicLink, type MagicLinkOptions } from "better-auth/plugins/magic-link";
 import { organization } from "better-auth/plugins/organization";
+import { twoFactor } from "better-auth/plugins/two-factor";
 import { ac, roles } from "./roles";
 
-/** The organization plugin's own create/update/delete: a project is more than an organization row, so
- * src/projects writes the project, organization and owner membership in one D1 batch instead. */
-export const DISABLED_PATHS = ["/organization/create", "/organization/update", "/organization/delete"];
+/** How long a magic sign-in link works (seconds): long enough to reach a mailbox, one use only. */
+export const MAGIC_LINK_TTL_SECONDS = 15 * 60;
 
-export function authPlugins() {
+export interface PluginHooks {
+  sendMagicLink: MagicLinkOptions["sendMagicLink"];
+  /** Whether a magic link may create an account for an unknown address (REGISTRATION_OPEN). */
+  registrationOpen: boolean;
+}
+
+const schemaOnly: PluginHooks = {
+  sendMagicLink: () => {
+    throw new Error("schema generation only");
+  },
+  registrationOpen: false,
+};
+
+export function authPlugins(hooks: PluginHooks = schemaOnly) {
   return [
     organization({
       ac,
       roles,
       creatorRole: "owner",
-      // Invitations (next session) expire after 7 days, as issue 11 asks.
       invitationExpiresIn: 7 * 24 * 3600,
+    }),
+    magicLink({
+      sendMagicLink: hooks.sendMagicLink,
+      expiresIn: MAGIC_LINK_TTL_SECONDS,
+      disableSignUp: !hooks.registrationOpen,
+      // The database holds only a hash: a leaked backup cannot sign anyone in.
+      storeToken: "hashed",
+    }),
+    twoFactor({
+      issuer: "edgechecks",
+      // Healthchecks asks for a code at once to prove the authenticator works before 2FA counts.
+      skipVerificationOnEnable: false,
     }),
   ];
 }
@@ -28,7 +53,6 @@ export const sharedOptions = {
     // Organization ids are project ids, and project ids are UUIDs everywhere else.
     database: { generateId: "uuid" },
   },
-  disabledPaths: DISABLED_PATHS,
   user: {
     // Healthchecks' per-user time zone (Profile.tz); account settings will let users change it.
     additionalFields: { timeZone: { type: "string", required: false, defaultValue: "UTC", input: false } },

@@ -38,6 +38,10 @@ export const projects = sqliteTable("projects", {
   nag_period: integer("nag_period").notNull().default(0),
   created: integer("created").notNull(),
   deleted_at: integer("deleted_at"),
+  // A pending ownership transfer (Healthchecks' "transfer request"): the member asked to take over,
+  // and when the owner asked; cleared when accepted, cancelled, or the member leaves.
+  transfer_to: text("transfer_to"),
+  transfer_requested_at: integer("transfer_requested_at"),
 }, (t) => [
   index("projects_api_key").on(t.api_key),
   index("projects_api_key_readonly").on(t.api_key_readonly),

@@ -3,9 +3,10 @@
 // exists without the others. Roles live in the member rows (src/auth/roles.ts says what each may do).
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
+import { smtpConfig } from "../alerts/smtp";
 import { createCheck } from "../checks/client";
 import { member, organization } from "../db/auth-schema";
-import { projects } from "../db/schema";
+import { channels, projects } from "../db/schema";
 
 export interface MemberProject {
   id: string;
@@ -27,10 +28,22 @@ export async function createOwnedProject(env: Env, userId: string, name: string)
   return { id, name, role: "owner", created: now.toISOString() };
 }
 
-/** What sign-up makes, as Healthchecks does: a project with one check, "My First Check". */
-export async function createDefaultProject(env: Env, user: { id: string }, origin = ""): Promise<MemberProject> {
+/**
+ * What sign-up makes, as Healthchecks does: a project with one check, "My First Check", and, when
+ * the site can send email, an email channel to the user's own address (confirmed: sign-up proved
+ * nothing about it, but the user typed it themselves) assigned to that check.
+ */
+export async function createDefaultProject(env: Env, user: { id: string; email: string }, origin = ""): Promise<MemberProject> {
   const project = await createOwnedProject(env, user.id, DEFAULT_PROJECT_NAME);
-  await createCheck(env, project.id, { name: "My First Check", slug: "my-first-check" }, origin);
+  const channelIds: string[] = [];
+  if (smtpConfig(env) !== null) {
+    const id = crypto.randomUUID();
+    await drizzle(env.DB)
+      .insert(channels)
+      .values({ id, project_id: project.id, name: "", kind: "email", value: JSON.stringify({ value: user.email, up: true, down: true }), created: Date.now(), email_verified: true });
+    channelIds.push(id);
+  }
+  await createCheck(env, project.id, { name: "My First Check", slug: "my-first-check" }, origin, channelIds);
   return project;
 }
 

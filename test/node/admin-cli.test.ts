@@ -3,7 +3,7 @@
 import { execFile } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_TOKEN, type Instance, ROOT, createProject, startInstance, waitUntilServing } from "./instance";
+import { ADMIN_TOKEN, type Instance, ROOT, createProject, request, startInstance, waitUntilServing } from "./instance";
 
 type Run = { code: number; stdout: string; stderr: string };
 
@@ -44,6 +44,19 @@ describe("admin CLI", () => {
     const p = json(await admin("create-project", "cli created"));
     expect(Object.keys(p).sort()).toEqual(["api_key", "api_key_readonly", "id", "name", "ping_key"]);
     expect(p).toMatchObject({ name: "cli created", api_key: expect.stringMatching(/^hcw_/) });
+  });
+
+  it("create-user prints a one-time sign-in link that opens a session on the new account", async () => {
+    const made = json<{ email: string; created: boolean; sign_in_link: string }>(await admin("create-user", "first@example.org"));
+    expect(made).toMatchObject({ email: "first@example.org", created: true });
+    expect(made.sign_in_link.startsWith(`${instance.baseUrl}/app/api/auth/magic-link/verify?token=`)).toBe(true);
+    const opened = await fetch(made.sign_in_link, { redirect: "manual" });
+    expect(opened.status).toBe(302);
+    const cookie = opened.headers.getSetCookie().find((c) => c.includes("session_token="))!.split(";")[0]!;
+    const me = await (await fetch(`${instance.baseUrl}/app/api/me`, { headers: { Cookie: cookie } })).json();
+    expect(me).toMatchObject({ email: "first@example.org", projects: [{ name: "My Project", role: "owner" }] });
+    // Asked again for the same address: the account exists, a new link is made.
+    expect(json(await admin("create-user", "first@example.org"))).toMatchObject({ created: false });
   });
 
   it("show-project prints one project as JSON", async () => {
@@ -88,6 +101,23 @@ describe("admin CLI", () => {
     expect(shown.stdout).toBe("");
     expect(shown.stderr).toContain("HTTP 404");
     expect(shown.stderr).toContain('{"error":"project not found"}');
+  });
+
+  it("set-owner makes an account the project's owner, as show-project then says", async () => {
+    const p = await createProject(instance, "cli owned");
+    const email = `cli-owner-${Date.now()}@example.org`;
+    const signUp = await request(instance, "/app/api/auth/sign-up/email", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Origin: instance.baseUrl },
+      body: JSON.stringify({ email, password: "correct horse battery", name: "CLI" }),
+    });
+    expect(signUp.status).toBe(200);
+    const { user } = (await signUp.json()) as { user: { id: string } };
+    expect(json(await admin("set-owner", p.id, email))).toEqual({ id: p.id, owner: { id: user.id, email } });
+    expect(json(await admin("show-project", p.id))).toMatchObject({ owner: { id: user.id, email } });
+    const unknown = await admin("set-owner", p.id, "nobody@example.org");
+    expect(unknown).toMatchObject({ code: 1, stdout: "" });
+    expect(unknown.stderr).toContain("no user with the email nobody@example.org");
   });
 
   it("exits non-zero with the message on stderr and nothing on stdout for a bad verb", async () => {

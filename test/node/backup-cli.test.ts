@@ -1,7 +1,7 @@
 // scripts/backup.mjs (`npm run backup` / `npm run restore`) against one real instance: a backup file
 // restored after its project was deleted gives the same API answers; what a restore refuses.
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -61,7 +61,9 @@ describe("backup and restore CLI", () => {
 
     const backup = await cli("backup", "--out", file);
     expect(backup, backup.stderr).toMatchObject({ code: 0, stderr: "" });
-    expect(JSON.parse(backup.stdout)).toEqual({ file, projects: 1, checks: 1 });
+    expect(JSON.parse(backup.stdout)).toEqual({ file, projects: 1, checks: 1, accounts: 0 });
+    // It can hold password hashes and two-factor secrets: readable by its owner only.
+    expect(statSync(file).mode & 0o777).toBe(0o600);
     expect((await adminFetch(instance, `/admin/v1/projects/${p.id}`, { method: "DELETE" })).status).toBe(200);
 
     const restore = await cli("restore", "--in", file);

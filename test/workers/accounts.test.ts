@@ -1,44 +1,8 @@
 // Accounts (issue 11): better-auth over real D1, the dashboard API's session and CSRF rules, roles.
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { app, fromNewIp, JSON_FROM_SITE, ORIGIN, sessionCookie, signIn, signUp } from "./account-helpers";
 import { call, fetchWithVars } from "./helpers";
-
-const ORIGIN = "http://localhost";
-const JSON_FROM_SITE = { "Content-Type": "application/json", Origin: ORIGIN };
-
-let ipCounter = 0;
-/** Each call from its own client address, so the library's per-address limit stays out of the way. */
-const fromNewIp = () => ({ "cf-connecting-ip": `203.0.113.${++ipCounter % 250}` });
-
-async function signUp(email = `${crypto.randomUUID()}@example.org`, password = "correct horse battery") {
-  const res = await call("/app/api/auth/sign-up/email", {
-    method: "POST",
-    headers: { ...JSON_FROM_SITE, ...fromNewIp() },
-    body: JSON.stringify({ email, password, name: "Alice" }),
-  });
-  expect(res.status).toBe(200);
-  return { email, password, cookie: sessionCookie(res), userId: ((await res.json()) as { user: { id: string } }).user.id };
-}
-
-function sessionCookie(res: Response): string {
-  const set = res.headers.getSetCookie().find((c) => c.includes("session_token="));
-  if (set === undefined) throw new Error(`no session cookie in ${JSON.stringify(res.headers.getSetCookie())}`);
-  return set.split(";")[0]!;
-}
-
-const signIn = (email: string, password: string) =>
-  call("/app/api/auth/sign-in/email", { method: "POST", headers: { ...JSON_FROM_SITE, ...fromNewIp() }, body: JSON.stringify({ email, password }) });
-
-const app = (path: string, cookie: string, init: { method?: string; body?: unknown; origin?: string | null } = {}) =>
-  call(`/app/api${path}`, {
-    method: init.method ?? "GET",
-    headers: {
-      Cookie: cookie,
-      "Content-Type": "application/json",
-      ...(init.origin === null ? {} : { Origin: init.origin ?? ORIGIN }),
-    },
-    body: init.body === undefined ? undefined : JSON.stringify(init.body),
-  });
 
 describe("sign-up, session, sign-out", () => {
   it("signs up, sets an HttpOnly SameSite=Lax cookie (not Secure on http://localhost) and answers /app/api/me", async () => {
@@ -235,6 +199,6 @@ describe("projects and roles", () => {
     const { email, userId } = await signUp();
     const project = await env.DB.prepare("SELECT id FROM projects WHERE owner_id = ?").bind(userId).first<{ id: string }>();
     const res = await call(`/admin/v1/projects/${project!.id}`, { headers: { Authorization: "Bearer test-admin-token" } });
-    expect(await res.json()).toMatchObject({ id: project!.id, owner: email });
+    expect(await res.json()).toMatchObject({ id: project!.id, owner: { id: userId, email } });
   });
 });

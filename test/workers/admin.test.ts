@@ -3,6 +3,7 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { projectForApiKey } from "../../src/auth/keys";
+import { app, signUp } from "./account-helpers";
 import { ADMIN, call, fetchWithVars, makeCheck, makeProject, stub } from "./helpers";
 
 
@@ -128,7 +129,7 @@ describe("GET /admin/v1/projects/<id>", () => {
     expect(new Date(body.created as string).toISOString()).toBe(body.created);
   });
 
-  it("shows the owner's email when the project has an owner", async () => {
+  it("shows the owner (id and email) when the project has an owner", async () => {
     const p = await makeProject();
     const user = crypto.randomUUID();
     await env.DB.batch([
@@ -136,7 +137,7 @@ describe("GET /admin/v1/projects/<id>", () => {
       env.DB.prepare("UPDATE projects SET owner_id = ? WHERE id = ?").bind(user, p.id),
     ]);
     const res = await call(`/admin/v1/projects/${p.id}`, { headers: ADMIN });
-    expect(await res.json()).toMatchObject({ id: p.id, owner: `${user}@example.org` });
+    expect(await res.json()).toMatchObject({ id: p.id, owner: { id: user, email: `${user}@example.org` } });
   });
 
   it("answers 401 without the admin token", async () => {
@@ -197,6 +198,67 @@ describe("POST /admin/v1/projects/<id>/keys", () => {
   });
 });
 
+describe("PATCH /admin/v1/projects/<id> owner", () => {
+  const patch = (id: string, body: unknown) => call(`/admin/v1/projects/${id}`, { method: "PATCH", headers: ADMIN, body: JSON.stringify(body) });
+  const members = async (id: string) =>
+    (await env.DB.prepare("SELECT user_id, role FROM member WHERE organization_id = ? ORDER BY role").bind(id).all()).results;
+
+  it("gives a project made here an owner: owner_id, its organization and an owner member row; the owner sees it", async () => {
+    const p = await makeProject("handed over");
+    const u = await signUp();
+    const res = await patch(p.id, { owner: u.email.toUpperCase() });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ id: p.id, owner: { id: u.userId, email: u.email } });
+    expect(await env.DB.prepare("SELECT owner_id FROM projects WHERE id = ?").bind(p.id).first()).toEqual({ owner_id: u.userId });
+    expect(await env.DB.prepare("SELECT name, slug FROM organization WHERE id = ?").bind(p.id).first()).toEqual({ name: "handed over", slug: p.id });
+    expect(await members(p.id)).toEqual([{ user_id: u.userId, role: "owner" }]);
+    const mine = await (await app("/projects", u.cookie)).json<{ projects: { id: string; role: string }[] }>();
+    expect(mine.projects).toContainEqual(expect.objectContaining({ id: p.id, role: "owner" }));
+    // The project's keys made here still work.
+    expect((await call("/api/v3/checks/", { headers: { "X-Api-Key": p.api_key } })).status).toBe(200);
+
+    const shown = await (await call(`/admin/v1/projects/${p.id}`, { headers: ADMIN })).json();
+    expect(shown).toMatchObject({ owner: { id: u.userId, email: u.email } });
+    const { projects } = await (await call("/admin/v1/projects", { headers: ADMIN })).json<{ projects: { id: string; owner: unknown }[] }>();
+    expect(projects.find((x) => x.id === p.id)!.owner).toEqual({ id: u.userId, email: u.email });
+    expect(projects.find((x) => x.owner === null)).toBeDefined();
+  });
+
+  it("upgrades an existing member; the previous owner becomes a member; a pending transfer is dropped", async () => {
+    const old = await signUp();
+    const next = await signUp();
+    const id = (await env.DB.prepare("SELECT id FROM projects WHERE owner_id = ?").bind(old.userId).first<{ id: string }>())!.id;
+    await env.DB.batch([
+      env.DB.prepare("INSERT INTO member (id, organization_id, user_id, role, created_at) VALUES (?, ?, ?, 'readonly', 0)").bind(crypto.randomUUID(), id, next.userId),
+      env.DB.prepare("UPDATE projects SET transfer_to = ?, transfer_requested_at = 1 WHERE id = ?").bind(next.userId, id),
+    ]);
+    expect((await patch(id, { owner: next.email, nag_period: 3600 })).status).toBe(200);
+    expect(await members(id)).toEqual([
+      { user_id: old.userId, role: "member" },
+      { user_id: next.userId, role: "owner" },
+    ]);
+    expect(await env.DB.prepare("SELECT owner_id, transfer_to, nag_period FROM projects WHERE id = ?").bind(id).first()).toEqual({
+      owner_id: next.userId,
+      transfer_to: null,
+      nag_period: 3600,
+    });
+  });
+
+  it("answers 404 for an unknown email or project and 400 for an empty change, changing nothing", async () => {
+    const p = await makeProject();
+    const unknown = await patch(p.id, { owner: "nobody-here@example.org" });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toEqual({ error: "no user with the email nobody-here@example.org" });
+    const u = await signUp();
+    expect((await patch(crypto.randomUUID(), { owner: u.email })).status).toBe(404);
+    const empty = await patch(p.id, {});
+    expect(empty.status).toBe(400);
+    expect(await empty.json()).toEqual({ error: "json validation error: give nag_period or owner (or both)" });
+    expect(await env.DB.prepare("SELECT owner_id FROM projects WHERE id = ?").bind(p.id).first()).toEqual({ owner_id: null });
+    expect(await env.DB.prepare("SELECT 1 FROM organization WHERE id = ?").bind(p.id).first()).toBeNull();
+  });
+});
+
 describe("DELETE /admin/v1/projects/<id>", () => {
   it("removes the project, its checks with their objects' state, and its channels", async () => {
     const { project, id } = await makeCheck({ slug: "gone" });
@@ -222,6 +284,15 @@ describe("DELETE /admin/v1/projects/<id>", () => {
     expect(tables).toEqual([]);
     expect(await projectForApiKey(env.DB, project.api_key, "test-secret-key")).toBeNull();
     expect((await call(`/admin/v1/projects/${project.id}`, { method: "DELETE", headers: ADMIN })).status).toBe(404);
+  });
+
+  it("removes an owned project's team too (organization, members, invitations)", async () => {
+    const { project } = await makeCheck();
+    const user = await signUp();
+    expect((await call(`/admin/v1/projects/${project.id}`, { method: "PATCH", headers: ADMIN, body: JSON.stringify({ owner: user.email }) })).status).toBe(200);
+    expect((await call(`/admin/v1/projects/${project.id}`, { method: "DELETE", headers: ADMIN })).status).toBe(200);
+    expect(await env.DB.prepare("SELECT 1 FROM organization WHERE id = ?").bind(project.id).first()).toBeNull();
+    expect(await env.DB.prepare("SELECT 1 FROM member WHERE organization_id = ?").bind(project.id).first()).toBeNull();
   });
 
   it("does not touch other projects", async () => {
