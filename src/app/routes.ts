@@ -7,10 +7,10 @@ import { authBaseUrl, getAuth } from "../auth/auth";
 import type { AppEnv } from "../http/app-env";
 import { HttpError } from "../http/errors";
 import { removeProjectWithTeam } from "../projects/accounts";
-import { createOwnedProject, listMemberProjects, renameProject } from "../projects/membership";
+import { createOwnedProject, listMemberProjects, renameProject, updateAccount } from "../projects/membership";
 import { membersApi } from "./members";
 import { projectSettingsApi } from "./project-settings";
-import { projectBody } from "./schemas";
+import { accountBody, projectBody } from "./schemas";
 import { authorize, json, type DashboardEnv, type SessionUser } from "./shared";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
@@ -43,6 +43,11 @@ export const dashboardApi = new Hono<DashboardEnv>()
       time_zone: user.timeZone ?? "UTC",
       projects: await listMemberProjects(c.env, user.id),
     });
+  })
+  .patch("/me", json(accountBody), async (c) => {
+    const { name, time_zone } = c.req.valid("json");
+    const user = await updateAccount(c.env, c.get("user").id, { name, timeZone: time_zone });
+    return c.json({ id: user.id, name: user.name, time_zone: user.timeZone });
   })
   .get("/projects", async (c) => c.json({ projects: await listMemberProjects(c.env, c.get("user").id) }))
   .post("/projects", json(projectBody), async (c) => {

@@ -1,6 +1,7 @@
 // The dashboard API's request shapes, one zod schema each. Pure zod (no Worker code), so the SPA
 // imports them to validate its forms with the very rules the server applies.
 import { z } from "zod";
+import { isValidTimeZone } from "../checks/schedule/index";
 import { assignableRole, emailAddress, keyKind, nagPeriod } from "../projects/schemas";
 
 export { ASSIGNABLE_ROLES, KEY_KINDS, NAG_PERIODS, type AssignableRole, type KeyKind, type NagPeriod } from "../projects/schemas";
@@ -20,6 +21,15 @@ export const signUpBody = z.object({
   name: z.string({ error: "name must be a string" }).trim().max(100, "name is too long (at most 100 characters)"),
   password: z.string({ error: "password must be a string" }).max(128, "password is too long (at most 128 characters)"),
 });
+
+/** PATCH /me: the account's display name and time zone (Healthchecks' profile tz: times on pages are shown in it). */
+export const accountBody = z
+  .object({
+    name: z.string({ error: "name must be a string" }).trim().min(1, "name must not be empty").max(100, "name is too long (at most 100 characters)"),
+    time_zone: z.string({ error: "time_zone must be a string" }).refine(isValidTimeZone, "time_zone is not a known IANA time zone (e.g. Europe/Riga)"),
+  })
+  .partial()
+  .refine((b) => b.name !== undefined || b.time_zone !== undefined, "give name or time_zone (or both)");
 
 /** POST /projects, PATCH /projects/:id */
 export const projectBody = z.object({ name: projectName });

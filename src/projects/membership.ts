@@ -5,7 +5,7 @@ import { and, asc, eq, isNull } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { smtpConfig } from "../alerts/smtp";
 import { createCheck } from "../checks/client";
-import { member, organization } from "../db/auth-schema";
+import { member, organization, user } from "../db/auth-schema";
 import { channels, projects } from "../db/schema";
 
 export interface MemberProject {
@@ -83,4 +83,16 @@ export async function renameProject(env: Env, projectId: string, name: string): 
 /** Removes the organization side of a project (members and invitations cascade). */
 export async function deleteProjectOrganization(env: Env, projectId: string): Promise<void> {
   await drizzle(env.DB).delete(organization).where(eq(organization.id, projectId)).run();
+}
+
+/** The account's own settings (name, time zone); answers the row as stored. */
+export async function updateAccount(env: Env, userId: string, changes: { name?: string; timeZone?: string }) {
+  const set = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
+  const [row] = await drizzle(env.DB)
+    .update(user)
+    .set({ ...set, updatedAt: new Date() })
+    .where(eq(user.id, userId))
+    .returning({ id: user.id, name: user.name, timeZone: user.timeZone });
+  if (row === undefined) throw new Error(`account ${userId} vanished`);
+  return { ...row, timeZone: row.timeZone ?? "UTC" };
 }

@@ -280,6 +280,19 @@ describe("account deletion", () => {
   });
 });
 
+describe("account settings", () => {
+  it("changes the name and time zone (PATCH /app/api/me), refusing an unknown zone", async () => {
+    const { cookie } = await signUp();
+    const ok = await req("/app/api/me", { method: "PATCH", cookie, body: { time_zone: "Europe/Riga", name: "Anna" } });
+    expect(ok.status).toBe(200);
+    expect(await (await me(cookie)).json()).toMatchObject({ name: "Anna", time_zone: "Europe/Riga" });
+    const bad = await req("/app/api/me", { method: "PATCH", cookie, body: { time_zone: "europe/riga" } });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toEqual({ error: "json validation error: time_zone is not a known IANA time zone (e.g. Europe/Riga)" });
+    expect(await (await me(cookie)).json()).toMatchObject({ time_zone: "Europe/Riga" });
+  });
+});
+
 describe("sign-up input", () => {
   it("refuses an over-long name or email with a 400 and makes no account", async () => {
     const long = await req("/app/api/auth/sign-up/email", { body: { email: newEmail(), password: PASSWORD, name: "n".repeat(101) } });
