@@ -15,6 +15,7 @@ import { isLocalRun, secretKeyMissing, warnIfSiteRootMissing } from "./config";
 import type { AppEnv } from "./http/app-env";
 import { errorResponse } from "./http/errors";
 import { requireSecretKey } from "./http/secret-guard";
+import { isSpaPageRequest, spaIndex } from "./http/spa-pages";
 import { metricsRoutes } from "./metrics/routes";
 import { handleEmail } from "./ping/email";
 import { pingRoutes } from "./ping/routes";
@@ -30,7 +31,7 @@ app.use("*", async (c, next) => {
   await next();
 });
 app.onError((err, c) => errorResponse(c, err));
-app.notFound((c) => c.json({ error: "not found" }, 404));
+app.notFound((c) => (isSpaPageRequest(c.req.raw) ? spaIndex(c.env, c.req.raw) : c.json({ error: "not found" }, 404)));
 app.route("/", pingRoutes);
 app.route("/", metricsRoutes);
 app.route("/", badgeRoutes);

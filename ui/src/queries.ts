@@ -1,0 +1,41 @@
+// Every server read of the SPA as a TanStack Query option object: one key per resource, so a write
+// invalidates exactly what it changed, and route loaders prefetch with the same objects.
+import { queryOptions, type QueryClient } from "@tanstack/react-query";
+import { api, ApiError, auth, authData, data } from "./api";
+
+/** The signed-in user with their projects, or null when signed out. */
+export const meQuery = queryOptions({
+  queryKey: ["me"],
+  queryFn: async () => {
+    try {
+      return await data(api.me.$get());
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 401) return null;
+      throw err;
+    }
+  },
+  staleTime: 30_000,
+});
+
+export const projectQuery = (id: string) =>
+  queryOptions({ queryKey: ["project", id], queryFn: () => data(api.projects[":id"].$get({ param: { id } })) });
+
+export const membersQuery = (id: string) =>
+  queryOptions({ queryKey: ["project", id, "members"], queryFn: () => data(api.projects[":id"].members.$get({ param: { id } })) });
+
+export const invitationQuery = (id: string) =>
+  queryOptions({ queryKey: ["invitation", id], queryFn: () => data(api.invitations[":invitationId"].$get({ param: { invitationId: id } })) });
+
+/** better-auth's view of this session: its token (the "this device" marker) and the 2FA flag. */
+export const sessionQuery = queryOptions({ queryKey: ["session"], queryFn: () => authData(auth.getSession()) });
+
+export const sessionsQuery = queryOptions({ queryKey: ["sessions"], queryFn: () => authData(auth.listSessions()) });
+
+/**
+ * After signing out (or the session ending): signed out for every page at once (the top bar watches
+ * "me"), and nothing of the previous account left in the cache.
+ */
+export function forgetAccount(queryClient: QueryClient): void {
+  queryClient.setQueryData(meQuery.queryKey, null);
+  queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== "me" });
+}
