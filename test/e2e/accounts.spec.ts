@@ -46,3 +46,16 @@ test("a member signs out, is sent to sign in for a page, and comes back to it af
   await expect(page.getByRole("listitem").filter({ hasText: "My Project" })).toContainText("Owner");
   await shot(page, "projects");
 });
+
+test("a member changes their name and time zone on the account page, and they stay after a reload", async ({ page }) => {
+  await signUp(page, newEmail("zone"));
+  await page.goto("/account");
+  const profile = page.getByRole("region", { name: "Profile" });
+  await profile.getByLabel("Name").fill("Zane");
+  await profile.getByLabel("Time zone").selectOption("Europe/Riga");
+  await profile.getByRole("button", { name: "Save profile" }).click();
+  await expect(profile.getByRole("status")).toHaveText("Profile saved.");
+  await page.reload();
+  await expect(page.getByRole("region", { name: "Profile" }).getByLabel("Time zone")).toHaveValue("Europe/Riga");
+  await expect(page.getByRole("region", { name: "Profile" }).getByLabel("Name")).toHaveValue("Zane");
+});

@@ -7,7 +7,7 @@ import { api, auth, authData, data } from "../api";
 import { ConfirmButton, CopyField, ErrorText, Field, Notice, Submit } from "../components/forms";
 import { useMe } from "../components/layout";
 import { Page } from "../components/page";
-import { forgetAccount, sessionQuery, sessionsQuery } from "../queries";
+import { forgetAccount, meQuery, sessionQuery, sessionsQuery } from "../queries";
 import { roleLabel } from "../roles";
 
 const formValue = (form: HTMLFormElement, name: string): string => {
@@ -32,18 +32,7 @@ export function AccountPage() {
   const me = useMe();
   return (
     <Page title="Account">
-      <Section id="profile" title="Profile">
-        <dl className="facts">
-          <dt>Email</dt>
-          <dd>{me.email}</dd>
-          <dt>Name</dt>
-          <dd>{me.name || <span className="muted">none</span>}</dd>
-          <dt>Time zone</dt>
-          <dd>
-            {me.time_zone} <span className="muted small">(dates on these pages are shown in your browser's zone, {Intl.DateTimeFormat().resolvedOptions().timeZone})</span>
-          </dd>
-        </dl>
-      </Section>
+      <ProfileSection me={me} />
       <EmailSection current={me.email} />
       <PasswordSection />
       <TwoFactorSection />
@@ -51,6 +40,55 @@ export function AccountPage() {
       <ProjectsSection projects={me.projects} />
       <DeleteAccountSection />
     </Page>
+  );
+}
+
+/** Every zone the browser knows, UTC first (some browsers leave it out of the list). */
+function timeZones(current: string): string[] {
+  const known = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
+  return [...new Set(["UTC", current, ...known])];
+}
+
+function ProfileSection({ me }: { me: { email: string; name: string; time_zone: string } }) {
+  const queryClient = useQueryClient();
+  const save = useMutation({
+    mutationFn: (json: { name: string; time_zone: string }) => data(api.me.$patch({ json })),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: meQuery.queryKey }),
+  });
+  const browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return (
+    <Section id="profile" title="Profile">
+      <dl className="facts">
+        <dt>Email</dt>
+        <dd>{me.email}</dd>
+      </dl>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          save.mutate({ name: formValue(e.currentTarget, "name").trim(), time_zone: formValue(e.currentTarget, "tz") });
+        }}
+      >
+        <Field label="Name" name="name" autoComplete="name" defaultValue={me.name} required maxLength={100} />
+        <div className="field">
+          <label htmlFor="profile-tz">Time zone</label>
+          <select id="profile-tz" name="tz" defaultValue={me.time_zone} aria-describedby="profile-tz-hint">
+            {timeZones(me.time_zone).map((tz) => (
+              <option key={tz} value={tz}>
+                {tz}
+              </option>
+            ))}
+          </select>
+          <p className="hint" id="profile-tz-hint">
+            Kept with your account; pages show times in this browser's zone, {browserZone}.
+          </p>
+        </div>
+        <ErrorText error={save.error} />
+        <Notice>{save.isSuccess ? "Profile saved." : null}</Notice>
+        <div className="actions">
+          <Submit busy={save.isPending}>Save profile</Submit>
+        </div>
+      </form>
+    </Section>
   );
 }
 
