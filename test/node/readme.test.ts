@@ -4,7 +4,8 @@
 // earlier blocks set (PROJECT, KEY, CHECK, CHANNEL) carried over, as in one terminal. The only rewrites
 // are the ports: 127.0.0.1:8787 becomes the instance's, 9999 a free port for the receiver (and the
 // admin CLI finds the instance through EDGECHECKS_URL). Asserts: the alert reaches the receiver once,
-// with `Idempotency-Key: <alert id>:<channel id>`, and its delivery record and the channel say "sent".
+// with `Idempotency-Key: <alert id>:<channel id>`, and its delivery record and the channel say "sent";
+// the sign-in link of the last block opens the dashboard on the project.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -59,7 +60,8 @@ describe("README first steps", () => {
 
   /** Runs a block in bash with the variables of earlier blocks; stores the ones it assigns. */
   function run(block: string): string {
-    const assigned = [...new Set([...block.matchAll(/^([A-Z_][A-Z0-9_]*)=/gm)].map((m) => m[1]!))];
+    // `NAME=value` alone on its line (or `NAME=$(...)`); `NAME=value command` only sets the command's environment.
+    const assigned = [...new Set([...block.matchAll(/^([A-Z_][A-Z0-9_]*)=(?:\$\(|\S*$)/gm)].map((m) => m[1]!))];
     const script = [
       "set -euo pipefail",
       `source ${JSON.stringify(state)}`,
@@ -149,7 +151,7 @@ describe("README first steps", () => {
     expect(down, receiverOut).not.toBeNull();
     expect(down![2]).toBe(channel);
 
-    const [list, channelView] = jsonValues(outputs.at(-1)!) as [
+    const [list, channelView] = jsonValues(outputs[blocks.slice(1).filter((b) => !b.includes("scripts/receiver.mjs")).findIndex((b) => b.includes("/notifications/"))]!) as [
       { notifications: Notification[] },
       { last_result: string; last_notify: string | null; last_error: string },
     ];
@@ -165,5 +167,16 @@ describe("README first steps", () => {
     });
     expect(channelView).toMatchObject({ last_result: "sent", last_error: "" });
     expect(channelView.last_notify).not.toBeNull();
+
+    // The last block: a one-time sign-in link into the dashboard, where the project is the account's own.
+    const link = outputs.at(-1)!.trim();
+    expect(value("LINK")).toBe(link);
+    const opened = await fetch(link, { redirect: "manual" });
+    expect(opened.status).toBe(302);
+    const cookie = opened.headers.getSetCookie().find((c) => c.includes("session_token="))!.split(";")[0]!;
+    const me = (await (await fetch(`${instance.baseUrl}/app/api/me`, { headers: { Cookie: cookie } })).json()) as { projects: { id: string; role: string }[] };
+    expect(me.projects).toContainEqual(expect.objectContaining({ id: project.id, role: "owner" }));
+    const page = await fetch(`${instance.baseUrl}/projects/${project.id}`, { headers: { Accept: "text/html" } });
+    expect([page.status, await page.text()]).toEqual([200, expect.stringContaining('<div id="root">')]);
   }, 180_000);
 });
