@@ -12,10 +12,12 @@ export const channelCreateSchema = z
 
 export type ChannelCreate = z.output<typeof channelCreateSchema>;
 
+/** POST /channels/<id> before the channel's kind is known: the value is checked by channelUpdateSchema. */
+export const channelUpdateFields = z.object({ name: str("name", 100).optional(), kind: z.unknown().optional(), value: z.unknown().optional() });
+
 /** POST /channels/<id>: `{"name"?, "value"?}`; a channel keeps its kind (`kind`, if sent, must match). */
 export function channelUpdateSchema(kind: ChannelKind) {
-  return z
-    .object({ name: str("name", 100).optional(), kind: z.unknown().optional(), value: z.unknown().optional() })
+  return channelUpdateFields
     .transform((o, ctx) => {
       if (o.kind !== undefined && o.kind !== kind) ctx.addIssue({ code: "custom", message: "kind cannot be changed" });
       return { name: o.name, value: o.value === undefined ? undefined : parseValue(kind, o.value, ctx) };

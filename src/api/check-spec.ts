@@ -1,7 +1,7 @@
 // The request shape of check create/update (Healthchecks' Spec): strict types, its bounds and its
 // exact messages. Only the first problem is reported, as "json validation error: <field> <message>".
 import { z } from "zod";
-import { guessKind, validateSchedule } from "../checks/schedule/index";
+import { guessKind, validateSchedule, type ScheduleKind } from "../checks/schedule/index";
 import { API_TIMEZONES, LEGACY_TIMEZONES } from "./timezones";
 
 const str = (field: string, max?: number) => {
@@ -21,6 +21,14 @@ const seconds = (field: string) =>
       .max(31_536_000, `${field} is too large`),
   );
 
+/** A schedule's text, before it is checked as an expression. */
+export const scheduleText = str("schedule", 100);
+
+// Legacy names are stored as their canonical zone (Europe/Kiev → Europe/Kyiv), as Healthchecks does.
+export const tzField = str("tz", 36)
+  .transform((tz) => LEGACY_TIMEZONES[tz] ?? tz)
+  .refine((tz) => API_TIMEZONES.has(tz), "tz is not a valid timezone");
+
 export const UNIQUE_FIELDS = ["name", "slug", "tags", "timeout", "grace"] as const;
 
 export const checkSpecSchema = z
@@ -31,14 +39,11 @@ export const checkSpecSchema = z
     desc: str("desc", 10_000),
     timeout: seconds("timeout"),
     grace: seconds("grace"),
-    schedule: str("schedule", 100).refine(
+    schedule: scheduleText.refine(
       (s) => validateSchedule(guessKind(s), s).ok,
       "schedule is not a valid cron or OnCalendar expression",
     ),
-    // Legacy names are stored as their canonical zone (Europe/Kiev → Europe/Kyiv), as Healthchecks does.
-    tz: str("tz", 36)
-      .transform((tz) => LEGACY_TIMEZONES[tz] ?? tz)
-      .refine((tz) => API_TIMEZONES.has(tz), "tz is not a valid timezone"),
+    tz: tzField,
     manual_resume: bool("manual_resume"),
     methods: z.enum(["", "POST"], { error: "methods has unexpected value" }),
     channels: str("channels", 10_000),
@@ -58,3 +63,21 @@ export const checkSpecSchema = z
   .partial();
 
 export type CheckSpec = z.output<typeof checkSpecSchema>;
+
+/** The kinds of check: a period (simple), or a schedule whose kind is its expression's. */
+export const CHECK_KINDS = ["simple", "cron", "oncalendar"] as const;
+
+/**
+ * Why `schedule` cannot be used as a schedule of `kind`, or null. Where the kind is named (the
+ * dashboard, its previews) it must also be the kind the expression is read as everywhere else: one
+ * line of 5 fields is cron, anything else OnCalendar. `detail` is the library's message.
+ */
+export function scheduleKindProblem(kind: ScheduleKind, schedule: string): { error: string; detail: string } | null {
+  const error = `schedule is not a valid ${kind === "cron" ? "cron" : "OnCalendar"} expression`;
+  const v = validateSchedule(kind, schedule);
+  if (!v.ok) return { error, detail: v.error === "StopIteration" ? "no occurrence after 2000-01-01" : v.error };
+  if (guessKind(schedule) !== kind) {
+    return { error, detail: kind === "cron" ? "a cron expression is one line of 5 fields" : "one line of 5 fields is a cron expression" };
+  }
+  return null;
+}

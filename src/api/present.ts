@@ -1,32 +1,43 @@
 // JSON shapes of pings and flips in the Management API (reference API §1.6).
 import { z } from "zod";
-import type { FlipRecord, PingRecord } from "../checks/model";
+import type { FlipRecord, PingKind, PingRecord } from "../checks/model";
 import { isoString } from "../checks/render";
 
 /** Ping dates keep sub-second precision: "2024-01-01T00:00:00.123000+00:00". */
-const isoMicro = (ms: number) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$1000+00:00");
+export const isoMicro = (ms: number) => new Date(ms).toISOString().replace(/\.(\d{3})Z$/, ".$1000+00:00");
 
-export function renderPings(
-  pings: PingRecord[],
-  o: { siteRoot: string },
-  checkId: string,
-  apiVersion: 1 | 2 | 3,
-): Record<string, unknown>[] {
-  return pings.slice(0, 1000).map((p) => {
-    const out: Record<string, unknown> = {
-      type: p.kind,
-      date: isoMicro(p.created),
-      n: p.n,
-      scheme: p.scheme,
-      remote_addr: p.remote_addr,
-      method: p.method,
-      ua: p.ua,
-      rid: p.rid,
-    };
-    if (p.duration !== null) out.duration = Math.round(p.duration / 10) / 100;
-    out.body_url = p.body_size > 0 ? `${o.siteRoot}/api/v${apiVersion}/checks/${checkId}/pings/${p.n}/body` : null;
-    return out;
-  });
+/** Healthchecks' PingDict. */
+export type RenderedPing = {
+  type: PingKind;
+  date: string;
+  n: number;
+  scheme: string;
+  remote_addr: string | null;
+  method: string;
+  ua: string;
+  rid: string | null;
+  /** seconds, with two decimals */
+  duration?: number;
+  body_url: string | null;
+};
+
+export function renderPing(p: PingRecord, o: { siteRoot: string }, checkId: string, apiVersion: 1 | 2 | 3): RenderedPing {
+  return {
+    type: p.kind,
+    date: isoMicro(p.created),
+    n: p.n,
+    scheme: p.scheme,
+    remote_addr: p.remote_addr,
+    method: p.method,
+    ua: p.ua,
+    rid: p.rid,
+    ...(p.duration === null ? {} : { duration: Math.round(p.duration / 10) / 100 }),
+    body_url: p.body_size > 0 ? `${o.siteRoot}/api/v${apiVersion}/checks/${checkId}/pings/${p.n}/body` : null,
+  };
+}
+
+export function renderPings(pings: PingRecord[], o: { siteRoot: string }, checkId: string, apiVersion: 1 | 2 | 3): RenderedPing[] {
+  return pings.slice(0, 1000).map((p) => renderPing(p, o, checkId, apiVersion));
 }
 
 const bounded = (name: string, max: number) =>

@@ -1,6 +1,7 @@
 // Response shapes of the Management API. The OpenAPI document is generated from these, and the
 // API tests parse real responses with them, so the document cannot drift from what is served.
 import { z } from "zod";
+import { NOTIFICATION_KINDS, NOTIFICATION_STATUSES } from "../alerts/delivery-log";
 
 const iso = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/);
 
@@ -96,8 +97,7 @@ export const channelDetailSchema = z
   })
   .strict();
 
-export const NOTIFICATION_KINDS = ["down", "up", "reminder", "flapping", "flap_end", "test"] as const;
-export const NOTIFICATION_STATUSES = ["sent", "retrying", "failed", "superseded", "gave up"] as const;
+export { NOTIFICATION_KINDS, NOTIFICATION_STATUSES } from "../alerts/delivery-log";
 
 /** GET /channels/<id>/notifications/ and /checks/<uuid>/notifications/ (beyond Healthchecks). */
 export const notificationListSchema = z

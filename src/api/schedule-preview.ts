@@ -6,6 +6,7 @@ import {
   isValidTimeZone,
   nextFireTimes,
   validateSchedule,
+  type ScheduleKind,
 } from "../checks/schedule/index";
 import { describeOnCalendar } from "../checks/schedule/describe";
 
@@ -82,6 +83,16 @@ function isoSeconds(d: Date): string {
 
 const JSON_HEADERS = { "Cache-Control": "no-store" };
 
+/**
+ * The next `n` fire times of a valid schedule after `after` (ISO 8601, whole seconds, UTC) and its
+ * description in words; this route's answer and the dashboard's schedule dialog's.
+ */
+export function previewSchedule(kind: ScheduleKind, schedule: string, tz: string, after: Date, n: number) {
+  const next = nextFireTimes(kind, schedule, tz, after, n).map(isoSeconds);
+  const description = kind === "cron" ? describeCron(schedule) : describeOnCalendar(schedule);
+  return { kind, next, description };
+}
+
 schedulePreview.get("/schedule-preview", (c) => {
   const ip = c.req.header("CF-Connecting-IP") || "unknown";
   const retryAfter = rateLimited(ip, Date.now());
@@ -121,7 +132,5 @@ schedulePreview.get("/schedule-preview", (c) => {
     return bad("schedule is not a valid cron or OnCalendar expression", { detail });
   }
 
-  const next = nextFireTimes(kind, schedule, tz, after, n).map(isoSeconds);
-  const description = kind === "cron" ? describeCron(schedule) : describeOnCalendar(schedule);
-  return c.json({ kind, next, description }, 200, JSON_HEADERS);
+  return c.json(previewSchedule(kind, schedule, tz, after, n), 200, JSON_HEADERS);
 });

@@ -2,12 +2,13 @@
 import { and, eq, isNull } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import type { Context } from "hono";
+import { projectChannel } from "../channels/channels";
 import { checkView } from "../checks/client";
 import { type CheckRow } from "../checks/repository";
 import type { CheckView } from "../checks/model";
 import { renderCheck } from "../checks/render";
 import { config } from "../config";
-import { channels, checks } from "../db/schema";
+import { checks } from "../db/schema";
 import { UUID_RE } from "../http/common";
 import { HttpError } from "../http/errors";
 import type { ApiEnv } from "./auth";
@@ -61,13 +62,7 @@ export async function viewOf(c: C, row: CheckRow): Promise<CheckView> {
 
 /** A channel of the key's project by id; anything else (malformed, unknown, another project's) is 404. */
 export async function ownChannel(c: C) {
-  const id = c.req.param("id") ?? "";
-  if (!UUID_RE.test(id)) throw new HttpError(404, "not found");
-  const row = await drizzle(c.env.DB)
-    .select()
-    .from(channels)
-    .where(and(eq(channels.id, id), eq(channels.project_id, c.get("projectId"))))
-    .get();
+  const row = await projectChannel(c.env, c.get("projectId"), c.req.param("id") ?? "");
   if (row === undefined) throw new HttpError(404, "not found");
   return row;
 }

@@ -8,6 +8,8 @@ import type { AppEnv } from "../http/app-env";
 import { HttpError } from "../http/errors";
 import { removeProjectWithTeam } from "../projects/accounts";
 import { createOwnedProject, listMemberProjects, renameProject, updateAccount } from "../projects/membership";
+import { channelsApi } from "./channels";
+import { checksApi } from "./checks";
 import { membersApi } from "./members";
 import { projectSettingsApi } from "./project-settings";
 import { accountBody, projectBody } from "./schemas";
@@ -66,6 +68,8 @@ export const dashboardApi = new Hono<DashboardEnv>()
     return c.json({ id, deleted: true });
   })
   .route("/", projectSettingsApi)
-  .route("/", membersApi);
+  .route("/", membersApi)
+  .route("/", checksApi)
+  .route("/", channelsApi);
 
 export type AppType = typeof dashboardApi;

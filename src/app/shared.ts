@@ -23,6 +23,16 @@ export const json =
     await next();
   };
 
+/** zod on the query string (single values); a value it refuses is a 400 with the schema's message. */
+export const query =
+  <S extends z.ZodType>(schema: S): MiddlewareHandler<DashboardEnv, string, { in: { query: z.input<S> }; out: { query: z.output<S> } }> =>
+  async (c, next) => {
+    const result = schema.safeParse(c.req.query());
+    if (!result.success) throw new HttpError(400, result.error.issues[0]?.message ?? "invalid query");
+    c.req.addValidatedData("query", result.data as object);
+    await next();
+  };
+
 /** zod on the path's parameters; a value it refuses is a path that does not exist (404). */
 export const param =
   <S extends z.ZodType>(schema: S): MiddlewareHandler<DashboardEnv, string, { in: { param: z.input<S> }; out: { param: z.output<S> } }> =>

@@ -367,6 +367,39 @@ export class CheckDO extends DurableObject<Env> {
   }
 
   /**
+   * Healthchecks' "Clear Events": the ping log and the flips are deleted and the check is new again
+   * (its ping numbers go on from n_pings). Alerts already in the outbox still go out.
+   */
+  async clearEvents(): Promise<CheckView | null> {
+    if (this.#cfg === null || this.#removed) return null;
+    await this.#commit(() => {
+      this.#sql.exec("DELETE FROM pings");
+      this.#sql.exec("DELETE FROM flips");
+      this.#st = {
+        ...this.#st,
+        status: "new",
+        last_ping: null,
+        last_start: null,
+        last_start_rid: null,
+        last_duration: null,
+        has_confirmation_link: false,
+      };
+      this.#downSince = this.#lastReminder = null;
+      this.#schedule("reminder", null);
+      if (this.#flapSince !== null) {
+        // A flapping episode ends without its summary alert: the history it summarised is gone.
+        this.#flapSince = null;
+        this.#flapHeld = 0;
+        this.#flapEnded = Date.now();
+        this.#schedule("flap", null);
+      }
+      this.#summaryVersion++;
+    });
+    await this.#mirror();
+    return this.state();
+  }
+
+  /**
    * Tombstones the check (pings get 404 at once), hands pending alerts to the queue, then deletes
    * all storage and the alarm. Returns false if alerts are still pending; the alarm then retries.
    */
@@ -394,16 +427,25 @@ export class CheckDO extends DurableObject<Env> {
     };
   }
 
-  /** The ping log, newest first, with durations as Healthchecks computes them. */
-  pings(): PingRecord[] | null {
+  /**
+   * The ping log, newest first, with durations as Healthchecks computes them; with `previewBytes`,
+   * each with the first that many bytes of its body as text (the dashboard's event log).
+   */
+  pings(previewBytes = 0): PingRecord[] | null {
     if (this.#cfg === null || this.#removed) return null;
     const rows = this.#sql
       .exec(
-        `SELECT n, created, kind, scheme, remote_addr, method, ua, length(body) AS body_size, exitstatus, rid
+        `SELECT n, created, kind, scheme, remote_addr, method, ua, length(body) AS body_size, exitstatus, rid,
+           substr(body, 1, ?) AS preview
          FROM pings ORDER BY n DESC`,
+        Math.max(0, previewBytes),
       )
       .toArray();
-    const records = rows.map((r) => ({ ...(r as unknown as PingRecord), duration: null }));
+    const records = rows.map(({ preview, ...r }) => ({
+      ...(r as unknown as PingRecord),
+      duration: null,
+      ...(previewBytes > 0 && preview instanceof ArrayBuffer ? { body_preview: new TextDecoder().decode(new Uint8Array(preview), { stream: true }) } : {}),
+    }));
     return durations(records);
   }
 

@@ -93,3 +93,29 @@ export async function removeCheck(env: Env, id: string): Promise<boolean> {
   return true;
 }
 
+
+/** Pauses a check (its object records the flip); null when it does not exist. */
+export const pauseCheck = (env: Env, row: CheckRow, origin: string): Promise<CheckView | null> =>
+  withConfigured(env, row, origin, async (stub) => (await stub.pause()) as CheckView | null);
+
+/** Resumes a paused check; "not_paused" when there is nothing to resume, null when it does not exist. */
+export const resumeCheck = (env: Env, row: CheckRow, origin: string): Promise<CheckView | "not_paused" | null> =>
+  withConfigured(env, row, origin, async (stub) => (await stub.resume()) as CheckView | "not_paused" | null);
+
+/**
+ * Healthchecks' "Clear Events": the object forgets its pings and flips and is new again, then the
+ * check's settled delivery records and alert snapshots go from D1. Alerts still being delivered
+ * (watched snapshots, their records) are left to finish, so a half-sent alert is neither lost nor repeated.
+ */
+export async function clearCheckEvents(env: Env, row: CheckRow, origin: string): Promise<CheckView | null> {
+  const view = await withConfigured(env, row, origin, async (stub) => (await stub.clearEvents()) as CheckView | null);
+  if (view === null) return null;
+  await env.DB.batch([
+    env.DB.prepare(
+      `DELETE FROM notifications WHERE check_id = ?1 AND project_id = ?2
+         AND flip_id NOT IN (SELECT id FROM alert_flips WHERE check_id = ?1 AND watch_until IS NOT NULL)`,
+    ).bind(row.id, row.project_id),
+    env.DB.prepare("DELETE FROM alert_flips WHERE check_id = ? AND project_id = ? AND watch_until IS NULL").bind(row.id, row.project_id),
+  ]);
+  return view;
+}

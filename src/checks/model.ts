@@ -128,6 +128,8 @@ export interface PingRecord {
   rid: string | null;
   /** ms, success/fail pings only, per Healthchecks' run-id matching. */
   duration: number | null;
+  /** The body's first bytes as text, when asked for (an incomplete last character is left out). */
+  body_preview?: string;
 }
 
 export interface PingInput {

@@ -1,5 +1,5 @@
 // The check object exactly as Healthchecks' API emits it (reference API §1.4), from config + state.
-import type { CheckConfig, CheckState } from "./model";
+import type { CheckConfig, CheckState, Status } from "./model";
 import { getStatus, graceStart } from "./status";
 
 /** Healthchecks' isostring: whole seconds, "+00:00". */
@@ -18,8 +18,46 @@ export interface RenderOptions {
   now: number;
 }
 
-export function renderCheck(cfg: CheckConfig, st: CheckState, o: RenderOptions): Record<string, unknown> {
-  const out: Record<string, unknown> = {
+/** Healthchecks' CheckDict: the optional fields depend on the key (read-only or not) and the kind. */
+export type RenderedCheck = {
+  name: string;
+  slug: string;
+  tags: string;
+  desc: string;
+  grace: number;
+  n_pings: number;
+  status: Status;
+  started: boolean;
+  last_ping: string | null;
+  next_ping: string | null;
+  manual_resume: boolean;
+  methods: string;
+  subject: string;
+  subject_fail: string;
+  start_kw: string;
+  success_kw: string;
+  failure_kw: string;
+  filter_subject: boolean;
+  filter_body: boolean;
+  filter_http_body: boolean;
+  filter_default_fail: boolean;
+  badge_url: string;
+  last_duration?: number;
+  unique_key?: string;
+  uuid?: string;
+  ping_url?: string;
+  email?: string;
+  update_url?: string;
+  pause_url?: string;
+  resume_url?: string;
+  channels?: string;
+  timeout?: number;
+  schedule?: string;
+  tz?: string;
+};
+
+export function renderCheck(cfg: CheckConfig, st: CheckState, o: RenderOptions): RenderedCheck {
+  const out: RenderedCheck = {
     name: cfg.name,
     slug: cfg.slug,
     tags: cfg.tags,

@@ -1,6 +1,6 @@
 // The D1 side of checks: the catalog (who exists, in which project, under which slug, with which
 // configuration and channels). Plain reads and writes; no Durable Object is called from here.
-import { and, eq, isNull } from "drizzle-orm";
+import { and, asc, eq, isNull } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { checkChannels, checks, projects } from "../db/schema";
 import { CHECK_DEFAULTS, uniqueKeyFor, type CheckConfigInput } from "./model";
@@ -158,3 +158,34 @@ export async function channelIdsOf(env: Env, checkId: string): Promise<string[]>
   return rows.map((r) => r.id);
 }
 
+
+/** A live check of the project by id, or undefined (unknown, deleted, or another project's: alike). */
+export async function projectCheck(env: Env, projectId: string, id: string): Promise<CheckRow | undefined> {
+  return drizzle(env.DB)
+    .select()
+    .from(checks)
+    .where(and(eq(checks.id, id), eq(checks.project_id, projectId), isNull(checks.deleted_at)))
+    .get();
+}
+
+/** The project's live checks in creation order, as lists show them (one query, no object is called). */
+export async function projectChecks(env: Env, projectId: string): Promise<CheckRow[]> {
+  return drizzle(env.DB)
+    .select()
+    .from(checks)
+    .where(and(eq(checks.project_id, projectId), isNull(checks.deleted_at)))
+    .orderBy(asc(checks.created), asc(checks.id))
+    .all();
+}
+
+/** Channel ids assigned to each check of the project, check id → ids (one query). */
+export async function channelIdsByCheck(env: Env, projectId: string): Promise<Map<string, string[]>> {
+  const { results } = await env.DB.prepare(
+    "SELECT cc.check_id, cc.channel_id FROM check_channels cc JOIN checks c ON c.id = cc.check_id WHERE c.project_id = ?",
+  )
+    .bind(projectId)
+    .all<{ check_id: string; channel_id: string }>();
+  const map = new Map<string, string[]>();
+  for (const r of results) map.set(r.check_id, [...(map.get(r.check_id) ?? []), r.channel_id]);
+  return map;
+}

@@ -2,18 +2,19 @@ import type { Context } from "hono";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import { BodyTooLarge, readLimitedBody } from "./body";
 
-/** Thrown anywhere in an API handler; rendered as `{"error": message}` with its status. */
+/** Thrown anywhere in an API handler; rendered as `{"error": message}` with its status (and `headers`, e.g. Retry-After). */
 export class HttpError extends Error {
   constructor(
     readonly status: ContentfulStatusCode,
     message: string,
+    readonly headers?: Record<string, string>,
   ) {
     super(message);
   }
 }
 
 export function errorResponse(c: Context, err: unknown): Response {
-  if (err instanceof HttpError) return c.json({ error: err.message }, err.status);
+  if (err instanceof HttpError) return c.json({ error: err.message }, err.status, err.headers);
   console.error(err);
   return c.json({ error: "internal error" }, 500);
 }
