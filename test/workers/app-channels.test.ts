@@ -5,12 +5,9 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createCheck } from "../../src/checks/client";
-import { app, signUp, type SignedUp } from "./account-helpers";
+import { app, describeCapabilities, ROLES, teamProject, signUp, signUpRoles, type Capability, type Role, type SignedUp, WRITERS } from "./account-helpers";
 import { api, stub } from "./helpers";
 
-const ROLES = ["owner", "manager", "member", "readonly"] as const;
-type Role = (typeof ROLES)[number];
-const WRITERS: readonly Role[] = ["owner", "manager", "member"];
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -21,15 +18,9 @@ const users = {} as Record<Role, SignedUp>;
 let outsider: SignedUp;
 
 beforeAll(async () => {
-  for (const role of ROLES) users[role] = await signUp();
+  await signUpRoles(users);
   outsider = await signUp();
 });
-
-async function addMember(projectId: string, userId: string, role: string): Promise<void> {
-  await env.DB.prepare("INSERT INTO member (id, organization_id, user_id, role, created_at) VALUES (?, ?, ?, ?, ?)")
-    .bind(crypto.randomUUID(), projectId, userId, role, Date.now())
-    .run();
-}
 
 async function project(owner: SignedUp, name = "Team"): Promise<string> {
   const res = await app("/projects", owner.cookie, { method: "POST", body: { name } });
@@ -39,8 +30,7 @@ async function project(owner: SignedUp, name = "Team"): Promise<string> {
 
 /** A fresh project of users.owner with a member of each role and two checks. */
 async function team(): Promise<string> {
-  const id = await project(users.owner);
-  for (const role of ["manager", "member", "readonly"] as const) await addMember(id, users[role].userId, role);
+  const id = await teamProject(users);
   await createCheck(env, id, { name: "one" }, "http://localhost");
   await createCheck(env, id, { name: "two" }, "http://localhost");
   return id;
@@ -75,14 +65,6 @@ async function projectState(projectId: string) {
 
 /** The channel as the Management API shows it. */
 const apiDetails = async (projectId: string, channelId: string) => (await api(await apiKey(projectId), `/channels/${channelId}`)).json<Json>();
-
-interface Capability {
-  name: string;
-  allowed: readonly Role[];
-  prepare: (projectId: string) => Promise<string>;
-  act: (projectId: string, channelId: string, actor: SignedUp) => Promise<Response>;
-  effect: (projectId: string, channelId: string, res: Response) => Promise<void>;
-}
 
 const capabilities: Capability[] = [
   {
@@ -151,22 +133,7 @@ const capabilities: Capability[] = [
   },
 ];
 
-describe.each(capabilities)("$name", (cap) => {
-  it.each(ROLES)("as %s", async (role) => {
-    const id = await team();
-    const ch = await cap.prepare(id);
-    const before = await projectState(id);
-    const res = await cap.act(id, ch, users[role]);
-    if (cap.allowed.includes(role)) {
-      expect(res.status, await res.clone().text()).toBeLessThan(300);
-      await cap.effect(id, ch, res);
-    } else {
-      expect(res.status).toBe(403);
-      expect(await res.json()).toEqual({ error: `your role (${role}) does not allow this` });
-      expect(await projectState(id)).toEqual(before);
-    }
-  });
-});
+describeCapabilities(capabilities, { users, team, state: projectState });
 
 describe("what the integrations page shows", () => {
   it("each channel exactly as the Management API shows it: secrets masked, confirmation, last delivery, checks", async () => {

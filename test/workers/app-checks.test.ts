@@ -10,12 +10,9 @@ import type { AppType } from "../../src/app/routes";
 import { createCheck } from "../../src/checks/client";
 import { newRow } from "../../src/checks/repository";
 import { checks as checksTable } from "../../src/db/schema";
-import { app, ORIGIN, signUp, type SignedUp } from "./account-helpers";
+import { app, describeCapabilities, ORIGIN, teamProject, ROLES, signUp, signUpRoles, type Capability, type Role, type SignedUp, WRITERS } from "./account-helpers";
 import { api, call, pings, stub } from "./helpers";
 
-const ROLES = ["owner", "manager", "member", "readonly"] as const;
-type Role = (typeof ROLES)[number];
-const WRITERS: readonly Role[] = ["owner", "manager", "member"];
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -24,24 +21,12 @@ const users = {} as Record<Role, SignedUp>;
 let outsider: SignedUp;
 
 beforeAll(async () => {
-  for (const role of ROLES) users[role] = await signUp();
+  await signUpRoles(users);
   outsider = await signUp();
 });
 
-async function addMember(projectId: string, userId: string, role: string): Promise<void> {
-  await env.DB.prepare("INSERT INTO member (id, organization_id, user_id, role, created_at) VALUES (?, ?, ?, ?, ?)")
-    .bind(crypto.randomUUID(), projectId, userId, role, Date.now())
-    .run();
-}
-
 /** A fresh project of users.owner with a member of each role. */
-async function team(): Promise<string> {
-  const res = await app("/projects", users.owner.cookie, { method: "POST", body: { name: "Team" } });
-  expect(res.status).toBe(201);
-  const { id } = await res.json<{ id: string }>();
-  for (const role of ["manager", "member", "readonly"] as const) await addMember(id, users[role].userId, role);
-  return id;
-}
+const team = (): Promise<string> => teamProject(users);
 
 /** A project's read-write API key (made through the dashboard), to see the same state through the Management API. */
 async function apiKey(projectId: string): Promise<string> {
@@ -78,16 +63,6 @@ async function projectState(projectId: string) {
 }
 
 const ping = (uuid: string, suffix = "", init: RequestInit = {}) => call(`/ping/${uuid}${suffix}`, init);
-
-interface Capability {
-  name: string;
-  allowed: readonly Role[];
-  /** Makes what the action needs; answers the check's uuid. */
-  prepare: (projectId: string) => Promise<string>;
-  act: (projectId: string, uuid: string, actor: SignedUp) => Promise<Response>;
-  /** What an allowed attempt must have done, seen through the Management API or D1. */
-  effect: (projectId: string, uuid: string, res: Response) => Promise<void>;
-}
 
 const apiCheck = async (projectId: string, uuid: string) => (await api(await apiKey(projectId), `/checks/${uuid}`)).json<Json>();
 
@@ -287,22 +262,7 @@ const capabilities: Capability[] = [
   },
 ];
 
-describe.each(capabilities)("$name", (cap) => {
-  it.each(ROLES)("as %s", async (role) => {
-    const id = await team();
-    const uuid = await cap.prepare(id);
-    const before = await projectState(id);
-    const res = await cap.act(id, uuid, users[role]);
-    if (cap.allowed.includes(role)) {
-      expect(res.status, await res.clone().text()).toBeLessThan(300);
-      await cap.effect(id, uuid, res);
-    } else {
-      expect(res.status).toBe(403);
-      expect(await res.json()).toEqual({ error: `your role (${role}) does not allow this` });
-      expect(await projectState(id)).toEqual(before);
-    }
-  });
-});
+describeCapabilities(capabilities, { users, team, state: projectState });
 
 describe("tenancy", () => {
   it("a member of one project gets 404 for another project's checks, by either project's id", async () => {

@@ -8,34 +8,24 @@ import { hashApiKey } from "../../src/auth/keys";
 import { projectNagPeriod } from "../../src/checks/object-store";
 import { config } from "../../src/config";
 import { rotateKey } from "../../src/projects/settings";
-import { app, ORIGIN, signUp, type SignedUp } from "./account-helpers";
+import { addMember, app, ORIGIN, ROLES, signUp, signUpRoles, teamProject, type Role, type SignedUp } from "./account-helpers";
 import { receivedMail, smtpVars } from "./email-helpers";
 import { call, fetchWithVars } from "./helpers";
 
-const ROLES = ["owner", "manager", "member", "readonly"] as const;
-type Role = (typeof ROLES)[number];
 
 const users = {} as Record<Role, SignedUp>;
 /** Members whose role is changed or who are removed in the capability table. */
 let target: SignedUp;
 
 beforeAll(async () => {
-  for (const role of ROLES) users[role] = await signUp();
+  await signUpRoles(users);
   target = await signUp();
 });
 
-async function addMember(projectId: string, userId: string, role: string): Promise<void> {
-  await env.DB.prepare("INSERT INTO member (id, organization_id, user_id, role, created_at) VALUES (?, ?, ?, ?, ?)")
-    .bind(crypto.randomUUID(), projectId, userId, role, Date.now())
-    .run();
-}
 
 /** A fresh project owned by users.owner, with users.manager, .member, .readonly (and `target` as read-only). */
 async function team(name = "Team"): Promise<string> {
-  const res = await app("/projects", users.owner.cookie, { method: "POST", body: { name } });
-  expect(res.status).toBe(201);
-  const { id } = await res.json<{ id: string }>();
-  for (const role of ["manager", "member", "readonly"] as const) await addMember(id, users[role].userId, role);
+  const id = await teamProject(users, name);
   await addMember(id, target.userId, "readonly");
   return id;
 }

@@ -22,3 +22,13 @@ export function Page({ title, heading, children, narrow }: { title: string; head
     </div>
   );
 }
+
+/** A card of a page, labelled by its heading; `danger` for what cannot be undone. */
+export function Section({ id, title, children, danger }: { id: string; title: string; children: ReactNode; danger?: boolean }) {
+  return (
+    <section className={danger ? "card danger-zone" : "card"} aria-labelledby={`${id}-title`} id={id}>
+      <h2 id={`${id}-title`}>{title}</h2>
+      {children}
+    </section>
+  );
+}

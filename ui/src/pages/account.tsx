@@ -2,11 +2,11 @@
 // and deleting the account.
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Link, useNavigate } from "@tanstack/react-router";
-import { useState, type ReactNode } from "react";
+import { useState } from "react";
 import { api, auth, authData, data } from "../api";
 import { ConfirmButton, CopyField, ErrorText, Field, Notice, Submit } from "../components/forms";
 import { useMe } from "../components/layout";
-import { Page } from "../components/page";
+import { Page, Section } from "../components/page";
 import { forgetAccount, meQuery, sessionQuery, sessionsQuery } from "../queries";
 import { roleLabel } from "../roles";
 
@@ -19,14 +19,6 @@ const formValue = (form: HTMLFormElement, name: string): string => {
 const refreshSessions = (queryClient: ReturnType<typeof useQueryClient>) =>
   queryClient.invalidateQueries({ predicate: (q) => q.queryKey[0] === "session" || q.queryKey[0] === "sessions" });
 
-function Section({ id, title, children, danger }: { id: string; title: string; children: ReactNode; danger?: boolean }) {
-  return (
-    <section className={danger ? "card danger-zone" : "card"} aria-labelledby={`${id}-title`} id={id}>
-      <h2 id={`${id}-title`}>{title}</h2>
-      {children}
-    </section>
-  );
-}
 
 export function AccountPage() {
   const me = useMe();

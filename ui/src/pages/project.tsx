@@ -6,8 +6,8 @@ import { api, data } from "../api";
 import { ErrorText } from "../components/forms";
 import { useMe } from "../components/layout";
 import { Page } from "../components/page";
+import { ProjectNav } from "../components/project-nav";
 import { membersQuery, projectQuery } from "../queries";
-import { roleLabel } from "../roles";
 import { KEY_LABELS, KEY_KINDS, nagLabel } from "./settings-parts";
 
 const routeApi = getRouteApi("/_app/projects/$id");
@@ -19,17 +19,7 @@ export function ProjectPage() {
   const members = useQuery(membersQuery(id)).data;
   return (
     <Page title={project.name}>
-      <p className="subtitle">
-        Your role: <span className={`role role-${project.role}`}>{roleLabel(project.role)}</span>
-      </p>
-      <nav className="tabs" aria-label="Project">
-        <Link to="/projects/$id" params={{ id }} activeOptions={{ exact: true }}>
-          Overview
-        </Link>
-        <Link to="/projects/$id/settings" params={{ id }}>
-          Settings
-        </Link>
-      </nav>
+      <ProjectNav id={id} role={project.role} />
       {project.transfer !== null && project.transfer.to.id === me.id ? <TransferOffer id={id} from={project.owner?.email ?? "The owner"} /> : null}
       <dl className="facts card">
         <dt>Owner</dt>

@@ -2,13 +2,14 @@
 // leaving and deleting. Controls a role cannot use are not drawn (or drawn disabled where seeing
 // the value still helps); the server refuses them regardless.
 import { useMutation, useQuery, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
-import { getRouteApi, Link, useNavigate } from "@tanstack/react-router";
-import { useId, useState, type ReactNode } from "react";
+import { getRouteApi, useNavigate } from "@tanstack/react-router";
+import { useId, useState } from "react";
 import type { AssignableRole, KeyKind, NagPeriod } from "@server/app/schemas";
 import { api, data } from "../api";
 import { ConfirmButton, CopyButton, CopyField, ErrorText, Field, Notice, Submit } from "../components/forms";
 import { useMe } from "../components/layout";
-import { Page } from "../components/page";
+import { Page, Section } from "../components/page";
+import { ProjectNav } from "../components/project-nav";
 import { membersQuery, projectQuery } from "../queries";
 import { can, roleLabel } from "../roles";
 import { ASSIGNABLE, KEY_HINTS, KEY_KINDS, KEY_LABELS, NAG_CHOICES } from "./settings-parts";
@@ -26,17 +27,7 @@ export function SettingsPage() {
   const project = useProject(id);
   return (
     <Page title={`Settings · ${project.name}`} heading={project.name}>
-      <p className="subtitle">
-        Your role: <span className={`role role-${project.role}`}>{roleLabel(project.role)}</span>
-      </p>
-      <nav className="tabs" aria-label="Project">
-        <Link to="/projects/$id" params={{ id }} activeOptions={{ exact: true }}>
-          Overview
-        </Link>
-        <Link to="/projects/$id/settings" params={{ id }}>
-          Settings
-        </Link>
-      </nav>
+      <ProjectNav id={id} role={project.role} />
       {project.role === "readonly" ? (
         <p className="callout" role="note">
           You have read-only access to this project: you can see its settings but not change them.
@@ -53,14 +44,6 @@ export function SettingsPage() {
   );
 }
 
-function Section({ id, title, children, danger }: { id: string; title: string; children: ReactNode; danger?: boolean }) {
-  return (
-    <section className={danger ? "card danger-zone" : "card"} aria-labelledby={`${id}-title`} id={id}>
-      <h2 id={`${id}-title`}>{title}</h2>
-      {children}
-    </section>
-  );
-}
 
 function NameSection({ project }: { project: Project }) {
   const queryClient = useQueryClient();
