@@ -75,6 +75,18 @@ describe("sign-up, session, sign-out", () => {
     expect(row!.password).toMatch(/^pbkdf2-sha256\$100000\$[A-Za-z0-9+/=]{24}\$[A-Za-z0-9+/=]{44}$/);
   });
 
+  it("refuses a second sign-up for an address (422, as docs/compatibility.md says), leaving the account as it was", async () => {
+    const { email, cookie } = await signUp();
+    const again = await call("/app/api/auth/sign-up/email", {
+      method: "POST",
+      headers: { ...JSON_FROM_SITE, ...fromNewIp() },
+      body: JSON.stringify({ email, password: "another password", name: "Mallory" }),
+    });
+    expect(again.status).toBe(422);
+    expect((await app("/me", cookie)).status).toBe(200);
+    expect((await signIn(email, "another password")).status).toBe(401);
+  });
+
   it("refuses sign-up with 403 when REGISTRATION_OPEN is false", async () => {
     const email = `${crypto.randomUUID()}@example.org`;
     const res = await fetchWithVars({ REGISTRATION_OPEN: "false" }, "/app/api/auth/sign-up/email", {
