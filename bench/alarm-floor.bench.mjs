@@ -3,28 +3,22 @@
 // (bench/alarm-floor/) under `wrangler dev` sets 1,000 Durable Object alarms for the same instant,
 // far enough ahead that the objects are unloaded by then, as the checks are in bench:alerts. Each
 // handler only records when it ran. How late do they run?
-import { mkdtempSync, rmSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { freePort, percentile, ROOT, withProcessGroup } from "./instance.mjs";
+// node bench/alarm-floor.bench.mjs [objects, default 1000] [seconds ahead, default 70]
+import { percentile, withWrangler } from "./instance.mjs";
 
 const OBJECTS = Number(process.argv[2] ?? 1000); // a multiple of CHUNK
-const AHEAD_MS = 70_000;
+// Seconds ahead (argument 2): at least 30, so that the objects are unloaded by then (workerd evicts
+// an object idle for about 10 s).
+const AHEAD_MS = Math.max(30, Number(process.argv[3] ?? 70)) * 1000;
 const CHUNK = 100;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-const port = await freePort();
-const dir = mkdtempSync(path.join(os.tmpdir(), "edgechecks-floor-"));
-const base = `http://127.0.0.1:${port}`;
-const wrangler = path.join(ROOT, "node_modules", ".bin", "wrangler");
-const args = ["dev", "-c", "bench/alarm-floor/wrangler.toml", "--port", String(port), "--ip", "127.0.0.1", "--persist-to", dir];
-args.push("--log-level", "warn", "--inspector-port", String(await freePort()));
-
-const chunks = (fn) => Promise.all(Array.from({ length: OBJECTS / CHUNK }, (_, c) => fn(c * CHUNK)));
 const dist = (xs) => `first ${xs[0]} ms, p50 ${percentile(xs, 50)} ms, p99 ${percentile(xs, 99)} ms, last ${xs.at(-1)} ms`;
-try {
-  await withProcessGroup(wrangler, args, 5 * 60_000, async () => {
-    for (let up = false; !up; await sleep(250)) up = await fetch(`${base}/ran?from=0&n=0`).then((r) => r.ok, () => false);
+const options = { budgetMs: 5 * 60_000, readyPath: "/ran?from=0&n=0" };
+await withWrangler(
+  "bench/alarm-floor/wrangler.toml",
+  async ({ base }) => {
+    const chunks = (fn) => Promise.all(Array.from({ length: OBJECTS / CHUNK }, (_, c) => fn(c * CHUNK)));
     const at = Date.now() + AHEAD_MS;
     await chunks((from) => fetch(`${base}/arm?from=${from}&n=${CHUNK}&at=${at}`).then((r) => r.text()));
     console.log(`${OBJECTS} alarms set for ${new Date(at).toISOString()}; waiting`);
@@ -39,7 +33,6 @@ try {
     console.log(`objects loaded after the due instant: ${dist(done.map((r) => r.loaded - at).sort((a, b) => a - b))}`);
     console.log(`empty alarm handlers ran after the due instant: ${dist(done.map((r) => r.ran - at).sort((a, b) => a - b))}`);
     if (done.length < OBJECTS) process.exitCode = 1;
-  });
-} finally {
-  rmSync(dir, { recursive: true, force: true });
-}
+  },
+  options,
+);
