@@ -435,10 +435,11 @@ export class CheckDO extends DurableObject<Env> {
     if (this.#cfg === null || this.#removed) return null;
     const rows = this.#sql
       .exec(
-        `SELECT n, created, kind, scheme, remote_addr, method, ua, length(body) AS body_size, exitstatus, rid,
-           substr(body, 1, ?) AS preview
+        // The preview column only when asked for: the Management API's lists never read bodies.
+        `SELECT n, created, kind, scheme, remote_addr, method, ua, length(body) AS body_size, exitstatus, rid
+           ${previewBytes > 0 ? ", substr(body, 1, ?) AS preview" : ""}
          FROM pings ORDER BY n DESC`,
-        Math.max(0, previewBytes),
+        ...(previewBytes > 0 ? [previewBytes] : []),
       )
       .toArray();
     const records = rows.map(({ preview, ...r }) => ({
