@@ -10,6 +10,9 @@ export default defineConfig({
   root: here,
   base: "/",
   plugins: [react()],
+  // The Worker's pure modules (the schedule engine, the downtime summary, request schemas) run in the
+  // browser as they are: one implementation, no drift. Nothing importing bindings may come through here.
+  resolve: { alias: { "@src": path.join(here, "..", "src") } },
   build: {
     outDir: path.join(here, "dist"),
     emptyOutDir: true,

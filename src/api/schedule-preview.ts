@@ -1,14 +1,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../http/app-env";
-import {
-  describeCron,
-  guessKind,
-  isValidTimeZone,
-  nextFireTimes,
-  validateSchedule,
-  type ScheduleKind,
-} from "../checks/schedule/index";
-import { describeOnCalendar } from "../checks/schedule/describe";
+import { guessKind, isValidTimeZone, validateSchedule } from "../checks/schedule/index";
+import { previewSchedule } from "../checks/schedule/preview";
 
 /**
  * GET /schedule-preview?schedule=…&tz=UTC&after=<ISO instant>&n=10
@@ -77,21 +70,7 @@ export function parseIsoInstant(s: string): Date | null {
   return Number.isFinite(t) ? new Date(t) : null;
 }
 
-function isoSeconds(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, "Z");
-}
-
 const JSON_HEADERS = { "Cache-Control": "no-store" };
-
-/**
- * The next `n` fire times of a valid schedule after `after` (ISO 8601, whole seconds, UTC) and its
- * description in words; this route's answer and the dashboard's schedule dialog's.
- */
-export function previewSchedule(kind: ScheduleKind, schedule: string, tz: string, after: Date, n: number) {
-  const next = nextFireTimes(kind, schedule, tz, after, n).map(isoSeconds);
-  const description = kind === "cron" ? describeCron(schedule) : describeOnCalendar(schedule);
-  return { kind, next, description };
-}
 
 schedulePreview.get("/schedule-preview", (c) => {
   const ip = c.req.header("CF-Connecting-IP") || "unknown";

@@ -5,8 +5,10 @@ import { describe, expect, it } from "vitest";
 import { PROJECT_ROLES, roleAllows, type Permission } from "../../src/auth/roles";
 import { can, ROLE_NAMES, type Capability } from "../../ui/src/roles";
 
-// What each control of the settings page calls on the server, and the permission that route checks.
+// What each control of the pages calls on the server, and the permission that route checks.
 const SERVER_PERMISSION: Record<Capability, Permission> = {
+  checks: { check: ["write"] }, // create, edit, pause, resume, clear, delete checks; channel switches
+  integrations: { channel: ["write"] }, // create, edit, remove integrations
   rename: { project: ["rename"] }, // PATCH /projects/:id
   keys: { apiKey: ["write"] }, // POST/DELETE /projects/:id/keys/:kind
   reminders: { project: ["rename"] }, // PUT /projects/:id/reminders

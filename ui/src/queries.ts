@@ -39,3 +39,41 @@ export function forgetAccount(queryClient: QueryClient): void {
   queryClient.setQueryData(meQuery.queryKey, null);
   queryClient.removeQueries({ predicate: (q) => q.queryKey[0] !== "me" });
 }
+
+// A project's checks, one check, its events, one ping, its integrations: every key starts with
+// ["project", id], so the project's live updates (live.ts) reach them all with one prefix.
+export const checksQuery = (id: string) =>
+  queryOptions({ queryKey: ["project", id, "checks"], queryFn: () => data(api.projects[":id"].checks.$get({ param: { id } })) });
+
+export const checkQuery = (id: string, uuid: string) =>
+  queryOptions({
+    queryKey: ["project", id, "check", uuid],
+    queryFn: () => data(api.projects[":id"].checks[":uuid"].$get({ param: { id, uuid } })),
+  });
+
+/** `types`: comma-separated event types (all when empty); `before`: an ISO instant (the previous page's `next`). */
+export const eventsQuery = (id: string, uuid: string, q: { types?: string; before?: string; limit?: number } = {}) =>
+  queryOptions({
+    queryKey: ["project", id, "check", uuid, "events", q],
+    queryFn: () =>
+      data(
+        api.projects[":id"].checks[":uuid"].events.$get({
+          param: { id, uuid },
+          query: {
+            ...(q.types ? { types: q.types } : {}),
+            ...(q.before ? { before: q.before } : {}),
+            ...(q.limit ? { limit: String(q.limit) } : {}),
+          },
+        }),
+      ),
+  });
+
+export const pingQuery = (id: string, uuid: string, n: number) =>
+  queryOptions({
+    queryKey: ["project", id, "check", uuid, "ping", n],
+    queryFn: () => data(api.projects[":id"].checks[":uuid"].pings[":n"].$get({ param: { id, uuid, n: String(n) } })),
+    staleTime: Infinity,
+  });
+
+export const channelsQuery = (id: string) =>
+  queryOptions({ queryKey: ["project", id, "channels"], queryFn: () => data(api.projects[":id"].channels.$get({ param: { id } })) });

@@ -1,12 +1,12 @@
 // What each of Healthchecks' four roles may do on the dashboard's pages, as src/auth/roles.ts grants
 // it on the server (test/workers/ui-roles-unit.test.ts holds the two together). The server refuses
 // regardless; this only keeps controls a role cannot use off its pages.
-export type Capability = "rename" | "keys" | "reminders" | "team" | "transfer" | "delete";
+export type Capability = "checks" | "integrations" | "rename" | "keys" | "reminders" | "team" | "transfer" | "delete";
 
 const CAPABILITIES: Record<"owner" | "manager" | "member" | "readonly", readonly Capability[]> = {
-  owner: ["rename", "keys", "reminders", "team", "transfer", "delete"],
-  manager: ["rename", "keys", "reminders", "team"],
-  member: ["rename", "keys", "reminders"],
+  owner: ["checks", "integrations", "rename", "keys", "reminders", "team", "transfer", "delete"],
+  manager: ["checks", "integrations", "rename", "keys", "reminders", "team"],
+  member: ["checks", "integrations", "rename", "keys", "reminders"],
   readonly: [],
 };
 

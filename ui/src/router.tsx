@@ -1,12 +1,18 @@
 // The route tree, in code: Healthchecks-like URLs that survive a reload (the Worker answers
 // /projects/* pages with index.html, the assets' SPA fallback every other page).
 import type { QueryClient } from "@tanstack/react-query";
+import type { ReactNode } from "react";
 import { createRootRouteWithContext, createRoute, createRouter, redirect } from "@tanstack/react-router";
-import { meQuery, projectQuery } from "./queries";
+import { checksSearch } from "./checks/filters";
+import { checkQuery, checksQuery, meQuery, projectQuery } from "./queries";
 import { Layout, NotFoundPage, RouteError } from "./components/layout";
 import { AccountPage } from "./pages/account";
+import { BadgesPage } from "./pages/badges";
+import { CheckPage } from "./pages/check";
+import { ChecksPage } from "./pages/checks";
+import { IntegrationsPage } from "./pages/integrations";
+import { LogPage } from "./pages/log";
 import { InvitePage } from "./pages/invite";
-import { ProjectPage } from "./pages/project";
 import { ProjectsPage } from "./pages/projects";
 import { SettingsPage } from "./pages/settings";
 import { ForgotPasswordPage, ResetPasswordPage, SignInPage, SignUpPage, TwoFactorPage } from "./pages/sign-in";
@@ -89,19 +95,52 @@ const projectsRoute = createRoute({ getParentRoute: () => signedInRoute, path: "
 
 const accountRoute = createRoute({ getParentRoute: () => signedInRoute, path: "/account", component: AccountPage });
 
+// A project's pages: its checks (Healthchecks' /projects/<id>/checks/), one check's details and full
+// log, integrations, badges and settings. Filters and log paging live in the query string.
 const projectRoute = createRoute({
   getParentRoute: () => signedInRoute,
   path: "/projects/$id",
-  loader: ({ context, params }) => context.queryClient.ensureQueryData(projectQuery(params.id)),
-  component: ProjectPage,
+  validateSearch: checksSearch,
+  loader: ({ context, params }) =>
+    Promise.all([context.queryClient.ensureQueryData(projectQuery(params.id)), context.queryClient.ensureQueryData(checksQuery(params.id))]),
+  component: ChecksPage,
 });
 
-const settingsRoute = createRoute({
+const checkLoader = ({ context, params }: { context: { queryClient: QueryClient }; params: { id: string; uuid: string } }) =>
+  Promise.all([
+    context.queryClient.ensureQueryData(projectQuery(params.id)),
+    context.queryClient.ensureQueryData(checkQuery(params.id, params.uuid)),
+  ]);
+
+const checkRoute = createRoute({
   getParentRoute: () => signedInRoute,
-  path: "/projects/$id/settings",
-  loader: ({ context, params }) => context.queryClient.ensureQueryData(projectQuery(params.id)),
-  component: SettingsPage,
+  path: "/projects/$id/checks/$uuid",
+  loader: checkLoader,
+  component: CheckPage,
 });
+
+const logRoute = createRoute({
+  getParentRoute: () => signedInRoute,
+  path: "/projects/$id/checks/$uuid/log",
+  validateSearch: (search: Record<string, unknown>): { types?: string; before?: string } => ({
+    ...(typeof search.types === "string" ? { types: search.types } : {}),
+    ...(typeof search.before === "string" ? { before: search.before } : {}),
+  }),
+  loader: checkLoader,
+  component: LogPage,
+});
+
+const projectPage = (path: "/projects/$id/integrations" | "/projects/$id/badges" | "/projects/$id/settings", component: () => ReactNode) =>
+  createRoute({
+    getParentRoute: () => signedInRoute,
+    path,
+    loader: ({ context, params }) => context.queryClient.ensureQueryData(projectQuery(params.id)),
+    component,
+  });
+
+const integrationsRoute = projectPage("/projects/$id/integrations", IntegrationsPage);
+const badgesRoute = projectPage("/projects/$id/badges", BadgesPage);
+const settingsRoute = projectPage("/projects/$id/settings", SettingsPage);
 
 const routeTree = rootRoute.addChildren([
   signInRoute,
@@ -110,7 +149,7 @@ const routeTree = rootRoute.addChildren([
   forgotPasswordRoute,
   resetPasswordRoute,
   inviteRoute,
-  signedInRoute.addChildren([projectsRoute, accountRoute, projectRoute, settingsRoute]),
+  signedInRoute.addChildren([projectsRoute, accountRoute, projectRoute, checkRoute, logRoute, integrationsRoute, badgesRoute, settingsRoute]),
 ]);
 
 export function makeRouter(queryClient: QueryClient) {
