@@ -86,3 +86,51 @@ export function downtimeSummary(input: DowntimeInput): DowntimeMonth[] {
     };
   });
 }
+
+/** A down period: [start, end] in ms, end null while it lasts. */
+export type DownPeriod = [number, number | null];
+
+/** Down periods overlapping [since, now], oldest first, from the flips and the stored status. */
+export function downPeriods(input: { flips: readonly { created: number; old_status: string; new_status: string }[]; status: StoredStatus; now: number; since: number }): DownPeriod[] {
+  const flips = [...input.flips].sort((a, b) => a.created - b.created);
+  const periods: DownPeriod[] = [];
+  // Before the first flip the check was in its first flip's old status.
+  let start: number | null = flips[0]?.old_status === "down" ? -Infinity : null;
+  for (const f of flips) {
+    if (f.new_status === "down" && start === null) start = f.created;
+    else if (f.new_status !== "down" && start !== null) {
+      if (f.created > input.since) periods.push([Math.max(start, input.since), f.created]);
+      start = null;
+    }
+  }
+  if (flips.length === 0 && input.status === "down") start = -Infinity;
+  if (start !== null) periods.push([Math.max(start, input.since), null]);
+  return periods;
+}
+
+export interface DayDowntime {
+  /** "YYYY-MM-DD" in the zone. */
+  day: string;
+  /** The day's first instant (local midnight), ms. */
+  start: number;
+  /** Milliseconds down within the day (up to now for today). */
+  down_ms: number;
+}
+
+/** The last `days` calendar days in `tz` (oldest first, today last) with their downtime from `periods`. */
+export function dailyDowntime(periods: readonly DownPeriod[], o: { now: number; days: number; tz: string }): DayDowntime[] {
+  const zone = getZone(o.tz);
+  const today = fieldsOfWall(zone.toWall(Math.floor(o.now / 1000)).wall);
+  // Walk back day by day from local midnight today (wallFromFields normalises day 0 and below).
+  const out: DayDowntime[] = [];
+  for (let i = o.days - 1; i >= 0; i--) {
+    const start = zone.toInstant(wallFromFields(today.year, today.month, today.day - i), 0) * 1000;
+    const next = zone.toInstant(wallFromFields(today.year, today.month, today.day - i + 1), 0) * 1000;
+    const end = Math.min(next, o.now);
+    let down = 0;
+    for (const [a, b] of periods) down += Math.max(0, Math.min(b ?? o.now, end) - Math.max(a, start));
+    const f = fieldsOfWall(zone.toWall(Math.floor(start / 1000)).wall);
+    out.push({ day: `${f.year}-${String(f.month).padStart(2, "0")}-${String(f.day).padStart(2, "0")}`, start, down_ms: down });
+  }
+  return out;
+}

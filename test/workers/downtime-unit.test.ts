@@ -1,7 +1,7 @@
 // The monthly downtime summary of the details page (Healthchecks' Check.downtimes), as a pure
 // function of flips, stored status, time and zone: no bindings.
 import { describe, expect, it } from "vitest";
-import { downtimeSummary } from "../../src/checks/downtime";
+import { dailyDowntime, downPeriods, downtimeSummary } from "../../src/checks/downtime";
 
 const at = (iso: string) => Date.parse(iso);
 const HOUR = 3600;
@@ -85,5 +85,38 @@ describe("downtimeSummary", () => {
     const months = downtimeSummary({ ...base, now: at("2025-12-31T23:30:00Z"), flips: [], status: "up" });
     expect(months.map((m) => m.month)).toEqual(["2026-01", "2025-12", "2025-11"]);
     expect(downtimeSummary({ ...base, tz: "UTC", now: at("2025-12-31T23:30:00Z"), flips: [], status: "up" })[0]!.month).toBe("2025-12");
+  });
+});
+
+describe("down periods and daily downtime (the status bar and the list's strip)", () => {
+  const H = 3_600_000;
+  const t0 = Date.parse("2026-03-28T00:00:00Z");
+  const flip = (created: number, old_status: string, new_status: string) => ({ created, old_status, new_status });
+
+  it("pairs down flips with the flip that ended them, clipped to the window, the last one open", () => {
+    const flips = [flip(t0 - 10 * H, "up", "down"), flip(t0 + H, "down", "up"), flip(t0 + 5 * H, "up", "down")];
+    expect(downPeriods({ flips, status: "down", now: t0 + 6 * H, since: t0 })).toEqual([
+      [t0, t0 + H],
+      [t0 + 5 * H, null],
+    ]);
+    // A period that ended before the window is left out.
+    expect(downPeriods({ flips: flips.slice(0, 2), status: "up", now: t0 + 6 * H, since: t0 + 2 * H })).toEqual([]);
+  });
+
+  it("takes a check down since before its kept flips as down from the window's start", () => {
+    expect(downPeriods({ flips: [], status: "down", now: t0, since: t0 - H })).toEqual([[t0 - H, null]]);
+    expect(downPeriods({ flips: [flip(t0 - H / 2, "down", "up")], status: "up", now: t0, since: t0 - H })).toEqual([[t0 - H, t0 - H / 2]]);
+    expect(downPeriods({ flips: [], status: "up", now: t0, since: t0 - H })).toEqual([]);
+  });
+
+  it("splits downtime into the zone's calendar days, today up to now, across a DST change", () => {
+    // Europe/Berlin springs forward on 2026-03-29: that day is 23 hours long.
+    const tz = "Europe/Berlin";
+    const now = Date.parse("2026-03-30T10:00:00Z");
+    const periods: [number, number | null][] = [[Date.parse("2026-03-28T22:00:00Z"), Date.parse("2026-03-29T23:00:00Z")], [Date.parse("2026-03-30T09:00:00Z"), null]];
+    const days = dailyDowntime(periods, { now, days: 3, tz });
+    expect(days.map((d) => d.day)).toEqual(["2026-03-28", "2026-03-29", "2026-03-30"]);
+    expect(days.map((d) => d.start)).toEqual([Date.parse("2026-03-27T23:00:00Z"), Date.parse("2026-03-28T23:00:00Z"), Date.parse("2026-03-29T22:00:00Z")]);
+    expect(days.map((d) => d.down_ms / H)).toEqual([1, 23, 2]);
   });
 });
