@@ -76,3 +76,20 @@ export function totp(secret: string, at = Date.now()): string {
   const offset = mac[mac.length - 1]! & 0xf;
   return String((mac.readUInt32BE(offset) & 0x7fffffff) % 1_000_000).padStart(6, "0");
 }
+
+/**
+ * The page in light and dark, at 1280 px and 390 px wide: <name>-<theme>-<width>.png. The viewport
+ * and colour scheme are put back afterwards.
+ */
+export async function shotThemes(page: Page, name: string) {
+  const size = page.viewportSize();
+  for (const colorScheme of ["light", "dark"] as const) {
+    await page.emulateMedia({ colorScheme });
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({ width, height: size?.height ?? 800 });
+      await shot(page, `${name}-${colorScheme}-${width}`);
+    }
+  }
+  await page.emulateMedia({ colorScheme: null });
+  if (size) await page.setViewportSize(size);
+}
