@@ -1,4 +1,4 @@
-// Wiring only: the Hono app, the queue and cron handlers, and the Durable Object class.
+// Wiring only: the Hono app, the queue and cron handlers, and the Durable Object classes.
 import { Hono } from "hono";
 import { adminRoutes } from "./admin/routes";
 import { authRoutes } from "./app/auth-routes";
@@ -21,6 +21,7 @@ import { handleEmail } from "./ping/email";
 import { pingRoutes } from "./ping/routes";
 
 export { CheckDO } from "./checks/check-do";
+export { ProjectDO } from "./projects/project-do";
 
 const app = new Hono<AppEnv>();
 // First: nothing else may run with the public fallback key on a public host.

@@ -37,6 +37,8 @@ export const userRowSchema = z.object({
   updated_at: time,
   time_zone: optionalText(100),
   two_factor_enabled: flag.nullable(),
+  // Absent from files made before the checks list stored its sort order.
+  checks_sort: optionalText(20).optional(),
 });
 
 /** better-auth's `account` row: a credential row holds the password hash as stored, an OAuth row its tokens. */
@@ -81,6 +83,7 @@ export const projectRowSchema = z.object({
   // Absent from version 1 files made before ownership transfers existed.
   transfer_to: id.nullable().optional(),
   transfer_requested_at: optionalTime.optional(),
+  show_slugs: flag.optional(),
 });
 
 /** The project's organization (the same id). */

@@ -1,5 +1,6 @@
 // Queue consumers for `alerts` and its dead-letter queue. Messages carry ids only; the alert's
 // snapshot waits in D1 `alert_flips`, the per-channel delivery state in `notifications`.
+import { publish } from "../projects/live";
 import { deliverFlips, giveUp, retryDelayMs, type AlertMessage } from "./deliver";
 
 export type { AlertMessage };
@@ -34,6 +35,7 @@ export async function consumeAlerts(batch: MessageBatch<AlertMessage>, env: Env)
       for (const msg of deferred) msg.retry();
     }
   }
+  const attempted = batch.messages.filter((_, i) => outcomes[i]!.deferred !== true);
   batch.messages.forEach((msg, i) => {
     const { retryInMs, snapshotMissing, deferred: wasDeferred } = outcomes[i]!;
     if (wasDeferred === true) return;
@@ -41,6 +43,15 @@ export async function consumeAlerts(batch: MessageBatch<AlertMessage>, env: Env)
     if (retryInMs === null) msg.ack();
     else msg.retry({ delaySeconds: delaySeconds(env, retryInMs) });
   });
+  // Open dashboards show the new delivery records (after the acks: never holding up the batch).
+  await publishAlerts(env, attempted.map((m) => m.body));
+}
+
+/** One live event per check, one call per project. */
+async function publishAlerts(env: Env, alerts: AlertMessage[]): Promise<void> {
+  const byProject = new Map<string, Set<string>>();
+  for (const a of alerts) byProject.set(a.project_id, (byProject.get(a.project_id) ?? new Set()).add(a.check_id));
+  await Promise.all([...byProject].map(([project, checks]) => publish(env, project, [...checks].map((uuid) => ({ type: "alert" as const, uuid })))));
 }
 
 /** Exhausted messages: every pair not delivered is recorded as failed, never a silent drop. */

@@ -9,7 +9,7 @@ import { createOrMatch } from "../api/create-check";
 import { updateCheck } from "../api/update-check";
 import { listChannels, projectChannel } from "../channels/channels";
 import { checkStub, checkView, clearCheckEvents, pauseCheck, removeCheck, resumeCheck } from "../checks/client";
-import { downtimeSummary } from "../checks/downtime";
+import { downPeriods, downtimeSummary } from "../checks/downtime";
 import type { CheckConfig, CheckView } from "../checks/model";
 import { channelIdsByCheck, channelIdsOf, projectCheck, projectChecks, rowToConfig, type CheckRow } from "../checks/repository";
 import { guessKind } from "../checks/schedule/index";
@@ -19,7 +19,7 @@ import { UUID_RE } from "../http/common";
 import { HttpError } from "../http/errors";
 import { parseEmail } from "../ping/mime";
 import { checkEvents } from "./events";
-import { pingEvent, presentCheck, presentOptions } from "./present";
+import { pingEvent, presentCheck, presentOptions, presentPeriods, storedPeriods } from "./present";
 import { channelSwitchBody, checkCreateBody, checkUpdateBody, eventsQuery, pingParam, schedulePreviewBody } from "./schemas";
 import { json, param, projectAccess, query, type DashboardEnv } from "./shared";
 
@@ -55,7 +55,11 @@ export const checksApi = new Hono<DashboardEnv>()
     const { id } = await projectAccess(c.env, c.get("user").id, c.req.param("id"), READ);
     const [rows, assigned, channels] = await Promise.all([projectChecks(c.env, id), channelIdsByCheck(c.env, id), listChannels(c.env, id)]);
     const o = presentOptions(c.env, origin(c));
-    const checks = rows.map((r) => presentCheck(rowToConfig(r, assigned.get(r.id) ?? [], 100, "") as CheckConfig, stateFromRow(r), o));
+    const checks = rows.map((r) => ({
+      ...presentCheck(rowToConfig(r, assigned.get(r.id) ?? [], 100, "") as CheckConfig, stateFromRow(r), o),
+      /** The last 30 days' down periods, [start, end | null] (the list's day strip). */
+      down_periods: storedPeriods(r.recent_downs),
+    }));
     return c.json({ checks, channels });
   })
   .post("/projects/:id/checks", json(checkCreateBody), async (c) => {
@@ -74,8 +78,11 @@ export const checksApi = new Hono<DashboardEnv>()
     const [flips, projectChannels] = await Promise.all([checkStub(c.env, row.id).flips(), listChannels(c.env, row.project_id)]);
     // In the check's time zone, from its stored status, as Healthchecks' details page.
     const { config: cfg, state } = view!;
-    const downtimes = downtimeSummary({ flips: flips ?? [], status: state.status, now: Date.now(), tz: cfg.tz, created: cfg.created });
-    return c.json({ ...check, downtimes, project_channels: projectChannels });
+    const now = Date.now();
+    const downtimes = downtimeSummary({ flips: flips ?? [], status: state.status, now, tz: cfg.tz, created: cfg.created });
+    // The 90-day status bar's periods (flips are kept 93 days).
+    const down_periods = presentPeriods(downPeriods({ flips: flips ?? [], status: state.status, now, since: now - 90 * 86_400_000 }));
+    return c.json({ ...check, downtimes, down_periods, project_channels: projectChannels });
   })
   .patch("/projects/:id/checks/:uuid", json(checkUpdateBody), async (c) => {
     const row = await checkOf(c, WRITE);

@@ -3,6 +3,7 @@
 // besides (every schedule field, the deadline, both ping URLs, channel ids as a list), dates ISO 8601.
 import { presentDelivery, type DeliveryRow } from "../alerts/delivery-log";
 import { isoMicro, renderPing } from "../api/present";
+import type { DownPeriod } from "../checks/downtime";
 import type { CheckConfig, CheckState, FlipRecord, PingRecord } from "../checks/model";
 import { isoString, renderCheck } from "../checks/render";
 import { goingDownAfter } from "../checks/status";
@@ -69,4 +70,18 @@ export const flipEvent = (f: FlipRecord) => ({
 export function alertEvent(r: DeliveryRow) {
   const { created, ...delivery } = presentDelivery(r);
   return { type: "alert" as const, date: isoMicro(r.created), ...delivery };
+}
+
+/** Down periods as ISO pairs, the end null while the check is still down. */
+export const presentPeriods = (periods: readonly DownPeriod[]): [string, string | null][] =>
+  periods.map(([start, end]) => [new Date(start).toISOString(), end === null ? null : new Date(end).toISOString()]);
+
+/** The D1 summary's recent down periods (the list's strip); a row not yet mirrored has none. */
+export function storedPeriods(json: string | null): [string, string | null][] {
+  if (json === null) return [];
+  try {
+    return presentPeriods(JSON.parse(json) as DownPeriod[]);
+  } catch {
+    return [];
+  }
 }

@@ -26,17 +26,29 @@ export const signUpBody = z.object({
   password: z.string({ error: "password must be a string" }).max(128, "password is too long (at most 128 characters)"),
 });
 
+export const CHECKS_SORTS = ["created", "name", "-name", "last_ping", "-last_ping"] as const;
+export type ChecksSort = (typeof CHECKS_SORTS)[number];
+
 /** PATCH /me: the account's display name and time zone (Healthchecks' profile tz: times on pages are shown in it). */
 export const accountBody = z
   .object({
     name: z.string({ error: "name must be a string" }).trim().min(1, "name must not be empty").max(100, "name is too long (at most 100 characters)"),
     time_zone: z.string({ error: "time_zone must be a string" }).refine(isValidTimeZone, "time_zone is not a known IANA time zone (e.g. Europe/Riga)"),
+    /** The checks list's order (down checks always come first). */
+    checks_sort: z.enum(CHECKS_SORTS, { error: `checks_sort must be one of ${CHECKS_SORTS.join(", ")}` }),
   })
   .partial()
-  .refine((b) => b.name !== undefined || b.time_zone !== undefined, "give name or time_zone (or both)");
+  .refine((b) => Object.values(b).some((v) => v !== undefined), "give name, time_zone or checks_sort");
 
-/** POST /projects, PATCH /projects/:id */
+/** POST /projects */
 export const projectBody = z.object({ name: projectName });
+
+/** PATCH /projects/:id: the name, and whether the checks list shows slug ping URLs. */
+export const projectUpdateBody = z
+  .object({ name: projectName, show_slugs: z.boolean({ error: "show_slugs must be true or false" }) })
+  .partial()
+  .refine((b) => b.name !== undefined || b.show_slugs !== undefined, "give name or show_slugs (or both)");
+
 
 /** POST /projects/:id/invitations */
 export const invitationBody = z.object({ email: emailAddress, role: assignableRole });

@@ -9,7 +9,7 @@ import { HttpError, readJson } from "../http/errors";
 import { parseBody } from "../http/validate";
 import { memberRole } from "../projects/membership";
 
-export type SessionUser = { id: string; email: string; name: string; timeZone?: string | null };
+export type SessionUser = { id: string; email: string; name: string; timeZone?: string | null; checksSort?: string | null };
 export type DashboardEnv = AppEnv & { Variables: { user: SessionUser } };
 
 /**

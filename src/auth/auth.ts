@@ -6,7 +6,8 @@ import { drizzle } from "drizzle-orm/d1";
 import { config, isLoopbackHostname } from "../config";
 import * as authSchema from "../db/auth-schema";
 import { assertDeletable, deleteOwnedProjects } from "../projects/accounts";
-import { createDefaultProject } from "../projects/membership";
+import { disconnect } from "../projects/live";
+import { createDefaultProject, listMemberProjects } from "../projects/membership";
 import { deliverAccountMail, MailNotSentError, magicLinkMail, newAddressMail, resetPasswordMail } from "./mail";
 import { authPlugins, sharedOptions } from "./options";
 import { hashPassword, verifyPassword } from "./password";
@@ -24,6 +25,9 @@ export function secureCookies(baseUrl: string): boolean {
   const url = new URL(baseUrl);
   return !(url.protocol === "http:" && isLoopbackHostname(url.hostname));
 }
+
+/** Between an account deletion's two hooks: the projects it was a member of (their dashboards to close). */
+const leaving = new Map<string, string[]>();
 
 function createAuth(env: Env, baseURL: string) {
   const origin = new URL(baseURL).origin;
@@ -71,8 +75,15 @@ function createAuth(env: Env, baseURL: string) {
         beforeDelete: async (user) => {
           const refusal = await assertDeletable(env, user.id);
           if (refusal !== null) throw new APIError("BAD_REQUEST", { message: refusal });
+          // The membership rows go with the account: note whose dashboards to close afterwards.
+          leaving.set(user.id, (await listMemberProjects(env, user.id)).map((p) => p.id));
         },
-        afterDelete: async (user) => deleteOwnedProjects(env, user.id),
+        afterDelete: async (user) => {
+          const projectIds = leaving.get(user.id) ?? [];
+          leaving.delete(user.id);
+          await deleteOwnedProjects(env, user.id);
+          await Promise.all(projectIds.map((id) => disconnect(env, id, user.id)));
+        },
       },
     },
     session: {

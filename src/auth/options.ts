@@ -55,6 +55,9 @@ export const sharedOptions = {
   },
   user: {
     // Healthchecks' per-user time zone (Profile.tz); account settings will let users change it.
-    additionalFields: { timeZone: { type: "string", required: false, defaultValue: "UTC", input: false } },
+    additionalFields: {
+      timeZone: { type: "string", required: false, defaultValue: "UTC", input: false },
+      checksSort: { type: "string", required: false, defaultValue: "created", input: false },
+    },
   },
 } satisfies Partial<BetterAuthOptions>;

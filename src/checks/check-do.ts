@@ -17,12 +17,14 @@ import {
   type PingResult,
   type StoredStatus,
 } from "./model";
+import { downPeriods } from "./downtime";
 import { durations } from "./durations";
 import { renderCheck } from "./render";
 import { applyPing, flipNotifies, getStatus, goingDownAfter, graceStart, type FlipChange } from "./status";
 import { CHECK_DO_MIGRATIONS, CHECK_DO_SCHEMA, CHECK_DO_SCHEMA_VERSION } from "./check-do-schema";
 import { checkDumpSchema, DUMP_TABLES, dumpConfig, type CheckDump } from "./check-dump";
 import { base64, fromBase64 } from "../crypto";
+import { publish } from "../projects/live";
 
 /** Coalesced summary writes (last_ping, n_pings alone) lag at most this much. */
 const SUMMARY_LAG_MS = 1000;
@@ -47,6 +49,9 @@ const DEFAULT_FLAP_LIMIT = 20;
 const FLAP_WINDOW_MS = HOUR_MS;
 /** ...until it has had no flip for this long; then one summary alert goes out. */
 const FLAP_QUIET_MS = HOUR_MS;
+/** The checks list's strip: down periods of this long ago, at most this many (the newest). */
+const RECENT_DOWNS_MS = 30 * DAY_MS;
+const RECENT_DOWNS = 100;
 /** Flips kept per check besides the 93-day rule, so a hostile pinger cannot grow the object without bound. */
 const MAX_FLIPS = 10_000;
 
@@ -87,6 +92,8 @@ export class CheckDO extends DurableObject<Env> {
   #st: CheckState = initialState();
   #removed = false;
   #summaryVersion = 0;
+  /** Flips recorded (or cleared) since the down periods were last mirrored; counted, so a flip during a mirror is not lost. */
+  #flipsChanged = 1;
   #due = new Map<Item, number>();
   /** The outbox changed since its earliest retry was last computed. */
   #outboxChanged = true;
@@ -375,6 +382,7 @@ export class CheckDO extends DurableObject<Env> {
     await this.#commit(() => {
       this.#sql.exec("DELETE FROM pings");
       this.#sql.exec("DELETE FROM flips");
+      this.#flipsChanged++;
       this.#st = {
         ...this.#st,
         status: "new",
@@ -411,6 +419,7 @@ export class CheckDO extends DurableObject<Env> {
         for (const item of [...this.#due.keys()]) this.#schedule(item, null);
         this.#schedule("removal", Date.now() + OUTBOX_FALLBACK_MS);
       });
+      if (this.#cfg !== null) this.ctx.waitUntil(publish(this.env, this.#cfg.project_id, [{ type: "removed", uuid: this.#cfg.id }]));
     }
     return this.#finishRemoval();
   }
@@ -519,6 +528,7 @@ export class CheckDO extends DurableObject<Env> {
         // Migrates to the current version and reads the state in, as a load after a deploy would.
         this.#load();
         this.#summaryVersion++;
+        this.#flipsChanged++;
         this.#schedule("mirror", Date.now());
         this.#scheduleDerived();
         this.#saveState();
@@ -634,6 +644,7 @@ export class CheckDO extends DurableObject<Env> {
    */
   #recordFlip(change: FlipChange, created: number): boolean {
     const id = crypto.randomUUID();
+    this.#flipsChanged++;
     this.#sql.exec(
       "INSERT INTO flips (id, created, old_status, new_status, reason) VALUES (?, ?, ?, ?, ?)",
       id,
@@ -802,7 +813,17 @@ export class CheckDO extends DurableObject<Env> {
     return times.length === 0 ? null : Math.min(...times);
   }
 
-  #summary(): Summary {
+  /** The last 30 days' down periods for the checks list's strip (at most RECENT_DOWNS, the newest). */
+  #recentDowns(now: number): string {
+    const since = now - RECENT_DOWNS_MS;
+    const flips = this.#sql
+      .exec("SELECT created, old_status, new_status FROM flips WHERE created >= ? ORDER BY seq DESC LIMIT ?", since, RECENT_DOWNS * 2)
+      .toArray()
+      .reverse() as unknown as { created: number; old_status: string; new_status: string }[];
+    return JSON.stringify(downPeriods({ flips, status: this.#st.status, now, since }).slice(-RECENT_DOWNS));
+  }
+
+  #summary(withDowns: boolean): Summary {
     const cfg = this.#cfg!;
     return {
       id: cfg.id,
@@ -816,6 +837,7 @@ export class CheckDO extends DurableObject<Env> {
       summary_version: this.#summaryVersion,
       applied_version: cfg.version,
       next_alarm: this.#nextAlarm(),
+      recent_downs: withDowns ? this.#recentDowns(Date.now()) : null,
     };
   }
 
@@ -826,12 +848,18 @@ export class CheckDO extends DurableObject<Env> {
   async #mirror(): Promise<void> {
     if (this.#cfg === null) return;
     const version = this.#summaryVersion;
+    const flipsChanged = this.#flipsChanged;
     const pending = (this.#sql.exec("SELECT flip_id, snapshot FROM outbox ORDER BY seq").toArray() as unknown as PendingAlert[]).filter(
       (row) => !this.#stored.has(row.flip_id),
     );
     try {
-      const outcome = await withTimeout(mirrorSummary(this.env.DB, this.#summary(), pending, config(this.env).alertWatchMs), MIRROR_TIMEOUT_MS);
+      const outcome = await withTimeout(mirrorSummary(this.env.DB, this.#summary(flipsChanged > 0), pending, config(this.env).alertWatchMs), MIRROR_TIMEOUT_MS);
       for (const row of pending) this.#stored.add(row.flip_id);
+      if (outcome === "ok") {
+        this.#flipsChanged -= flipsChanged;
+        // After the mirror, so a dashboard refetching the list reads what changed.
+        this.ctx.waitUntil(publish(this.env, this.#cfg.project_id, [{ type: "check", uuid: this.#cfg.id }]));
+      }
       if (outcome === "orphan") {
         // The catalog no longer has this check: never alert for a check nobody can see.
         console.warn(`check ${this.#cfg.id} has no catalog row; removing its object`);

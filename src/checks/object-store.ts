@@ -16,6 +16,8 @@ export interface Summary {
   applied_version: number;
   /** The object's earliest scheduled item other than a summary write. */
   next_alarm: number | null;
+  /** Down periods of the last 30 days as JSON, or null to leave the stored ones (no flip since). */
+  recent_downs: string | null;
 }
 
 /** An alert's snapshot for D1 `alert_flips` (the outbox row's JSON), read by the queue consumer. */
@@ -63,7 +65,8 @@ export async function mirrorSummary(db: D1Database, s: Summary, alerts: PendingA
     db
       .prepare(
         `UPDATE checks SET status = ?1, last_ping = ?2, last_start = ?3, last_duration = ?4, n_pings = ?5,
-           grace_start = ?6, alert_after = ?7, summary_version = ?8, applied_version = ?10, next_alarm = ?11
+           grace_start = ?6, alert_after = ?7, summary_version = ?8, applied_version = ?10, next_alarm = ?11,
+           recent_downs = coalesce(?12, recent_downs)
          WHERE id = ?9 AND summary_version < ?8 AND deleted_at IS NULL`,
       )
       .bind(
@@ -78,6 +81,7 @@ export async function mirrorSummary(db: D1Database, s: Summary, alerts: PendingA
         s.id,
         s.applied_version,
         s.next_alarm,
+        s.recent_downs,
       ),
     ...storeAlertStatements(db, alerts, Date.now(), watchMs),
     db.prepare("SELECT deleted_at FROM checks WHERE id = ?").bind(s.id),

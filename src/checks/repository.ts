@@ -89,6 +89,7 @@ export async function newRow(projectId: string, fields: NewCheckFields): Promise
     summary_version: 0,
     applied_version: 0,
     next_alarm: null,
+    recent_downs: null,
   };
 }
 

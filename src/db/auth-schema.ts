@@ -20,6 +20,7 @@ export const user = sqliteTable("user", {
     false,
   ),
   timeZone: text("time_zone").default("UTC"),
+  checksSort: text("checks_sort").default("created"),
 });
 
 export const session = sqliteTable(

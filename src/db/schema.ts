@@ -42,6 +42,8 @@ export const projects = sqliteTable("projects", {
   // and when the owner asked; cleared when accepted, cancelled, or the member leaves.
   transfer_to: text("transfer_to"),
   transfer_requested_at: integer("transfer_requested_at"),
+  // The checks list shows slug ping URLs rather than uuid ones (Healthchecks' project.show_slugs).
+  show_slugs: integer("show_slugs", { mode: "boolean" }).notNull().default(false),
 }, (t) => [
   index("projects_api_key").on(t.api_key),
   index("projects_api_key_readonly").on(t.api_key_readonly),
@@ -93,6 +95,9 @@ export const checks = sqliteTable("checks", {
   applied_version: integer("applied_version").notNull().default(0),
   // The DO's earliest scheduled item (deadline, outbox retry, reminder, …): the sweeper pokes it when overdue.
   next_alarm: integer("next_alarm"),
+  // Down periods of the last 30 days, JSON [[start, end|null], …] in ms (the list's day strip),
+  // rewritten by the DO only after a flip; NULL until its first mirror.
+  recent_downs: text("recent_downs"),
 }, (t) => [
   index("checks_project_slug").on(t.project_id, t.slug),
   index("checks_project_name").on(t.project_id, t.name),

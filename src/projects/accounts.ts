@@ -5,6 +5,7 @@ import { drizzle } from "drizzle-orm/d1";
 import { member } from "../db/auth-schema";
 import { projects } from "../db/schema";
 import { deleteProject } from "./deletion";
+import { disconnect } from "./live";
 import { deleteProjectOrganization } from "./membership";
 
 /** Why the account cannot be deleted yet, or null when it can. */
@@ -25,6 +26,7 @@ export async function assertDeletable(env: Env, userId: string): Promise<string 
 /** Deletes a project and its team: the organization first, so nobody reaches it while its checks go. */
 export async function removeProjectWithTeam(env: Env, projectId: string): Promise<boolean> {
   await deleteProjectOrganization(env, projectId);
+  await disconnect(env, projectId);
   return deleteProject(env, projectId);
 }
 

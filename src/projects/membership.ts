@@ -86,13 +86,13 @@ export async function deleteProjectOrganization(env: Env, projectId: string): Pr
 }
 
 /** The account's own settings (name, time zone); answers the row as stored. */
-export async function updateAccount(env: Env, userId: string, changes: { name?: string; timeZone?: string }) {
+export async function updateAccount(env: Env, userId: string, changes: { name?: string; timeZone?: string; checksSort?: string }) {
   const set = Object.fromEntries(Object.entries(changes).filter(([, v]) => v !== undefined));
   const [row] = await drizzle(env.DB)
     .update(user)
     .set({ ...set, updatedAt: new Date() })
     .where(eq(user.id, userId))
-    .returning({ id: user.id, name: user.name, timeZone: user.timeZone });
+    .returning({ id: user.id, name: user.name, timeZone: user.timeZone, checksSort: user.checksSort });
   if (row === undefined) throw new Error(`account ${userId} vanished`);
-  return { ...row, timeZone: row.timeZone ?? "UTC" };
+  return { ...row, timeZone: row.timeZone ?? "UTC", checksSort: row.checksSort ?? "created" };
 }

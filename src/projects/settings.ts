@@ -56,3 +56,9 @@ export async function setNagPeriod(env: Env, projectId: string, seconds: number)
   const result = await drizzle(env.DB).update(projects).set({ nag_period: seconds }).where(live(projectId)).run();
   return result.meta.changes > 0;
 }
+
+/** The checks list shows slug ping URLs (true) or uuid ones, for everyone in the project. */
+export async function setShowSlugs(env: Env, projectId: string, on: boolean): Promise<boolean> {
+  const result = await drizzle(env.DB).update(projects).set({ show_slugs: on }).where(live(projectId)).run();
+  return result.meta.changes > 0;
+}

@@ -2,6 +2,7 @@
 // owner the admin API assigns. Member rows are the organization plugin's (`member`); the owner is
 // named twice, by projects.owner_id and by the one member row with role "owner", and every write
 // here changes both in one D1 batch.
+import { disconnect } from "./live";
 import { maskedKeys } from "./settings";
 import type { AssignableRole, KeyKind } from "./schemas";
 
@@ -23,6 +24,8 @@ export interface ProjectOverview {
   /** Null only when the owning account is gone (or an admin-made project was never given one). */
   owner: UserRef | null;
   nag_period: number;
+  /** The checks list shows slug ping URLs rather than uuid ones. */
+  show_slugs: boolean;
   keys: Record<KeyKind, string | null>;
   transfer: { to: UserRef; requested_at: string } | null;
 }
@@ -30,7 +33,7 @@ export interface ProjectOverview {
 /** A live project as its members see it: owner, reminder period, masked keys, pending transfer. */
 export async function projectOverview(env: Env, projectId: string): Promise<ProjectOverview | null> {
   const row = await env.DB.prepare(
-    `SELECT p.id, p.name, p.nag_period, p.api_key, p.api_key_readonly, p.ping_key_hash,
+    `SELECT p.id, p.name, p.nag_period, p.show_slugs, p.api_key, p.api_key_readonly, p.ping_key_hash,
        p.owner_id, o.email AS owner_email, p.transfer_to, t.email AS transfer_email, p.transfer_requested_at
      FROM projects p LEFT JOIN user o ON o.id = p.owner_id LEFT JOIN user t ON t.id = p.transfer_to
      WHERE p.id = ? AND p.deleted_at IS NULL`,
@@ -40,6 +43,7 @@ export async function projectOverview(env: Env, projectId: string): Promise<Proj
       id: string;
       name: string;
       nag_period: number;
+      show_slugs: number;
       api_key: string;
       api_key_readonly: string;
       ping_key_hash: string | null;
@@ -55,6 +59,7 @@ export async function projectOverview(env: Env, projectId: string): Promise<Proj
     name: row.name,
     owner: row.owner_id !== null && row.owner_email !== null ? { id: row.owner_id, email: row.owner_email } : null,
     nag_period: row.nag_period,
+    show_slugs: row.show_slugs === 1,
     keys: maskedKeys(row),
     transfer:
       row.transfer_to !== null && row.transfer_email !== null
@@ -102,7 +107,9 @@ export async function removeMember(env: Env, projectId: string, userId: string):
        WHERE id = ?1 AND transfer_to = ?2 AND NOT EXISTS (SELECT 1 FROM member WHERE organization_id = ?1 AND user_id = ?2)`,
     ).bind(projectId, userId),
   ]);
-  return removed!.meta.changes > 0 ? null : refusalFor(env, projectId, userId);
+  if (removed!.meta.changes === 0) return refusalFor(env, projectId, userId);
+  await disconnect(env, projectId, userId);
+  return null;
 }
 
 /**
