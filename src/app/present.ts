@@ -37,6 +37,8 @@ export function presentCheck(cfg: CheckConfig, st: CheckState, o: PresentOptions
     timeout: cfg.timeout,
     schedule: cfg.schedule,
     tz: cfg.tz,
+    /** When the running job started (null unless `started`). */
+    last_start: isoString(st.last_start),
     /** seconds, when the last run's start and end were both seen */
     last_duration: last_duration ?? null,
     /** When the check goes down unless pinged (null when it cannot: new, paused, down). */

@@ -1,7 +1,6 @@
 // Downtime per calendar month (Healthchecks' Check.downtimes): how many times a check was down, for
 // how long, and its uptime, for the current month and the ones before it, with months in a time
 // zone. Pure: computed from the flips, the stored status and the time.
-import type { StoredStatus } from "./model";
 import { fieldsOfWall, getZone, wallFromFields } from "./schedule/tz";
 
 export interface DowntimeMonth {
@@ -22,8 +21,8 @@ export interface DowntimeMonth {
 export interface DowntimeInput {
   /** The check's flips, in any order; only created and old_status matter. */
   flips: readonly { created: number; old_status: string }[];
-  /** The stored status now (Healthchecks uses `check.status`, not the computed one). */
-  status: StoredStatus;
+  /** The stored status now (Healthchecks uses `check.status`, not the computed one); only "down" matters. */
+  status: string;
   now: number;
   tz: string;
   /** When the check was created (ms). */
@@ -91,7 +90,7 @@ export function downtimeSummary(input: DowntimeInput): DowntimeMonth[] {
 export type DownPeriod = [number, number | null];
 
 /** Down periods overlapping [since, now], oldest first, from the flips and the stored status. */
-export function downPeriods(input: { flips: readonly { created: number; old_status: string; new_status: string }[]; status: StoredStatus; now: number; since: number }): DownPeriod[] {
+export function downPeriods(input: { flips: readonly { created: number; old_status: string; new_status: string }[]; status: string; now: number; since: number }): DownPeriod[] {
   const flips = [...input.flips].sort((a, b) => a.created - b.created);
   const periods: DownPeriod[] = [];
   // Before the first flip the check was in its first flip's old status.

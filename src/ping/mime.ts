@@ -8,6 +8,8 @@ export interface ParsedEmail {
   plain: string;
   /** The text of the first text/html part that is not an attachment, tags stripped ("" when none). */
   htmlText: string;
+  /** That part as sent (the dashboard draws it in a sandbox; "" when none). */
+  html: string;
 }
 
 /**
@@ -343,5 +345,5 @@ export function parseEmail(raw: Uint8Array): ParsedEmail {
   const subject = decodeEncodedWords(decodeHeaderBytes(headers.get("subject") ?? ""));
   const found: Found = {};
   walk(binary, 0, found);
-  return { subject, plain: found.plain ?? "", htmlText: found.html === undefined ? "" : htmlToText(found.html) };
+  return { subject, plain: found.plain ?? "", htmlText: found.html === undefined ? "" : htmlToText(found.html), html: found.html ?? "" };
 }

@@ -96,18 +96,18 @@ function nested(levels: number, text: string): Uint8Array {
 
 describe("MIME nesting cap", () => {
   it(`finds a text part inside ${MAX_MULTIPART_DEPTH} nested multiparts`, () => {
-    expect(parseEmail(nested(MAX_MULTIPART_DEPTH, "found me"))).toEqual({ subject: "deep", plain: "found me", htmlText: "" });
+    expect(parseEmail(nested(MAX_MULTIPART_DEPTH, "found me"))).toEqual({ subject: "deep", plain: "found me", htmlText: "", html: "" });
   });
 
   it(`does not follow nesting deeper than ${MAX_MULTIPART_DEPTH}: the part counts as absent`, () => {
-    expect(parseEmail(nested(MAX_MULTIPART_DEPTH + 1, "too deep"))).toEqual({ subject: "deep", plain: "", htmlText: "" });
+    expect(parseEmail(nested(MAX_MULTIPART_DEPTH + 1, "too deep"))).toEqual({ subject: "deep", plain: "", htmlText: "", html: "" });
   });
 
   it("reads a 1 MiB message nested 13,000 deep without exhausting the stack", () => {
     // ~75 bytes a level: far deeper than a recursion over every level could go.
     const raw = nested(13_000, "x");
     expect(raw.length).toBeLessThanOrEqual(1024 * 1024);
-    expect(parseEmail(raw)).toEqual({ subject: "deep", plain: "", htmlText: "" });
+    expect(parseEmail(raw)).toEqual({ subject: "deep", plain: "", htmlText: "", html: "" });
   });
 });
 
@@ -134,7 +134,7 @@ describe("MIME bodies", () => {
 
   it("a non-MIME message is its body as text/plain", () => {
     const parsed = parseEmail(msg(["Subject: hi", "", "line 1", "line 2"]));
-    expect(parsed).toEqual({ subject: "hi", plain: "line 1\r\nline 2", htmlText: "" });
+    expect(parsed).toEqual({ subject: "hi", plain: "line 1\r\nline 2", htmlText: "", html: "" });
   });
 
   it("finds the plain and HTML parts in nested multiparts with base64 and quoted-printable", () => {
@@ -170,6 +170,8 @@ describe("MIME bodies", () => {
     expect(parsed.subject).toBe("report");
     expect(parsed.plain).toBe("Résultat: SUCCESS");
     expect(parsed.htmlText).toBe("Statut : terminé\nFAIL & retry ✔");
+    // The part itself, decoded, for the dashboard's sandboxed HTML tab.
+    expect(parsed.html).toBe("<html><head><style>p{color:red}</style></head><body><p>Statut&nbsp;: <b>terminé</b></p><p>FAIL &amp; retry &#x2714;</p></body></html>");
   });
 
   it("skips attachments and non-text parts", () => {
@@ -188,11 +190,11 @@ describe("MIME bodies", () => {
       "not this",
       "--b--",
     ]);
-    expect(parseEmail(raw)).toEqual({ subject: "", plain: "", htmlText: "" });
+    expect(parseEmail(raw)).toEqual({ subject: "", plain: "", htmlText: "", html: "" });
   });
 
   it("survives malformed input", () => {
-    expect(parseEmail(new Uint8Array(0))).toEqual({ subject: "", plain: "", htmlText: "" });
+    expect(parseEmail(new Uint8Array(0))).toEqual({ subject: "", plain: "", htmlText: "", html: "" });
     expect(parseEmail(msg(["Content-Type: multipart/mixed", "", "no boundary"])).plain).toBe("");
     const truncated = parseEmail(msg(["Content-Type: multipart/mixed; boundary=z", "", "--z", "", "cut off here"]));
     expect(truncated.plain).toBe("cut off here");

@@ -1,26 +1,28 @@
 // The route tree, in code: Healthchecks-like URLs that survive a reload (the Worker answers
 // /projects/* pages with index.html, the assets' SPA fallback every other page).
 import type { QueryClient } from "@tanstack/react-query";
-import type { ReactNode } from "react";
-import { createRootRouteWithContext, createRoute, createRouter, redirect } from "@tanstack/react-router";
+import { createRootRouteWithContext, createRoute, createRouter, lazyRouteComponent, redirect } from "@tanstack/react-router";
 import { checksSearch } from "./checks/filters";
 import { checkQuery, checksQuery, meQuery, projectQuery } from "./queries";
 import { Layout, NotFoundPage, RouteError } from "./components/layout";
-import { AccountPage } from "./pages/account";
-import { BadgesPage } from "./pages/badges";
-import { CheckPage } from "./pages/check";
 import { ChecksPage } from "./pages/checks";
-import { IntegrationsPage } from "./pages/integrations";
-import { LogPage } from "./pages/log";
-import { InvitePage } from "./pages/invite";
 import { ProjectsPage } from "./pages/projects";
-import { SettingsPage } from "./pages/settings";
 import { ForgotPasswordPage, ResetPasswordPage, SignInPage, SignUpPage, TwoFactorPage } from "./pages/sign-in";
 
 /** A path on this site to come back to after signing in, or undefined (never another origin). */
 export function safeNext(value: unknown): string | undefined {
   return typeof value === "string" && value.startsWith("/") && !value.startsWith("//") && !value.startsWith("/\\") ? value : undefined;
 }
+
+// The first page someone sees (sign-in, the projects, a project's checks) is in the main bundle;
+// every other page loads when first visited (or hovered: the router preloads on intent).
+const AccountPage = lazyRouteComponent(() => import("./pages/account"), "AccountPage");
+const BadgesPage = lazyRouteComponent(() => import("./pages/badges"), "BadgesPage");
+const CheckPage = lazyRouteComponent(() => import("./pages/check"), "CheckPage");
+const IntegrationsPage = lazyRouteComponent(() => import("./pages/integrations"), "IntegrationsPage");
+const LogPage = lazyRouteComponent(() => import("./pages/log"), "LogPage");
+const InvitePage = lazyRouteComponent(() => import("./pages/invite"), "InvitePage");
+const SettingsPage = lazyRouteComponent(() => import("./pages/settings"), "SettingsPage");
 
 const nextSearch = (search: Record<string, unknown>): { next?: string } => {
   const next = safeNext(search.next);
@@ -130,7 +132,7 @@ const logRoute = createRoute({
   component: LogPage,
 });
 
-const projectPage = (path: "/projects/$id/integrations" | "/projects/$id/badges" | "/projects/$id/settings", component: () => ReactNode) =>
+const projectPage = (path: "/projects/$id/integrations" | "/projects/$id/badges" | "/projects/$id/settings", component: typeof SettingsPage) =>
   createRoute({
     getParentRoute: () => signedInRoute,
     path,

@@ -170,8 +170,7 @@ const HTML_POLICY = `<meta http-equiv="Content-Security-Policy" content="default
 /** An email ping's message: as received, its text, and its HTML drawn in a sandbox (no scripts, no same origin). */
 function EmailBody({ raw }: { raw: string }) {
   const parsed = useMemo(() => parseEmail(new TextEncoder().encode(raw)), [raw]);
-  // The reader's raw HTML part, once src/ping/mime.ts hands it out (until then the tab is left out).
-  const html = (parsed as { html?: string }).html ?? "";
+  const html = parsed.html;
   const tabs = [
     { key: "raw", label: "Raw", content: <pre className="ping-body">{raw}</pre> },
     { key: "text", label: "Text", content: <pre className="ping-body">{parsed.plain || parsed.htmlText || "(no text part)"}</pre> },

@@ -13,7 +13,7 @@ import { EventList, PingDialogFromHash } from "../check/event-log";
 import { DayBar, RunChart } from "../check/history";
 import { HowToPing } from "../check/how-to-ping";
 import { downtimeRow, linkParts, slugify, statusSentence } from "../check/summary";
-import type { CheckDetails, CheckEvent } from "../check/types";
+import type { CheckDetails } from "../check/types";
 import { ConfirmButton, ErrorText, Field, Notice, Submit } from "../components/forms";
 import { Page, Section } from "../components/page";
 import { StatusIcon } from "../components/status";
@@ -60,7 +60,7 @@ export function CheckPage() {
       <div className="check-columns">
         <div className="check-column">
           <Section id="status" title="Status">
-            <StatusPanel check={check} projectId={id} writer={writer} events={events.data?.events} />
+            <StatusPanel check={check} projectId={id} writer={writer} />
           </Section>
           <Section id="history" title="Last 90 days">
             <DayBar periods={check.down_periods} tz={check.tz} created={check.created} />
@@ -209,7 +209,7 @@ function EditDialog({ check, projectId, onClose }: { check: CheckDetails; projec
   );
 }
 
-function StatusPanel({ check, projectId, writer, events }: { check: CheckDetails; projectId: string; writer: boolean; events: CheckEvent[] | undefined }) {
+function StatusPanel({ check, projectId, writer }: { check: CheckDetails; projectId: string; writer: boolean }) {
   const now = useNow(15_000);
   const invalidate = useInvalidateProject(projectId);
   const param = { id: projectId, uuid: check.uuid };
@@ -222,9 +222,7 @@ function StatusPanel({ check, projectId, writer, events }: { check: CheckDetails
     },
     onSuccess: invalidate,
   });
-  // The run's start ping, when it is among the recent events (newest first).
-  const startedAt = check.started ? events?.find((e) => e.type === "start")?.date : undefined;
-  const { state, detail } = statusSentence(check, now, startedAt);
+  const { state, detail } = statusSentence(check, now, check.last_start ?? undefined);
   return (
     <>
       <p className="status-line">
