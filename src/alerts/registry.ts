@@ -1,6 +1,7 @@
 // Which builder renders which channel kind, with the service credentials that live in vars/secrets
 // (Telegram bot token, Pushover app token, Matrix bot), and which statuses mean "never retry".
-import type { ChannelKind } from "./channel-kinds";
+import { CHANNEL_KINDS, type ChannelKind } from "./channel-kinds";
+import { smtpConfig } from "./smtp";
 import { discord, mattermost, rocketchat, slack } from "./transports/slack";
 import { googlechat } from "./transports/googlechat";
 import { gotify } from "./transports/gotify";
@@ -37,6 +38,15 @@ function builders(env: Env): Partial<Record<ChannelKind, AnyBuilder>> {
       ? { matrix: matrix({ homeserver: env.MATRIX_HOMESERVER, accessToken: env.MATRIX_ACCESS_TOKEN }) }
       : {}),
   };
+}
+
+/**
+ * The kinds this site can deliver now: the HTTP ones whose service credentials are set, email when
+ * an SMTP server is, and groups (which deliver through their members).
+ */
+export function deliverableKinds(env: Env): ChannelKind[] {
+  const http = Object.keys(builders(env)) as ChannelKind[];
+  return CHANNEL_KINDS.filter((k) => http.includes(k) || k === "group" || (k === "email" && smtpConfig(env) !== null));
 }
 
 export class TransportUnavailable extends Error {}

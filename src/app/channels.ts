@@ -3,6 +3,7 @@
 // src/api/channel-spec.ts).
 import { Hono, type Context } from "hono";
 import { isChannelKind } from "../alerts/channel-kinds";
+import { deliverableKinds } from "../alerts/registry";
 import { channelUpdateSchema } from "../api/channel-spec";
 import { createChannel, deleteChannel, describeChannels, projectChannel, testChannel, updateChannel, type ChannelDetails } from "../channels/channels";
 import { HttpError } from "../http/errors";
@@ -35,7 +36,8 @@ async function channelOf(c: C, permission: Parameters<typeof projectAccess>[3]) 
 export const channelsApi = new Hono<DashboardEnv>()
   .get("/projects/:id/channels", async (c) => {
     const { id } = await projectAccess(c.env, c.get("user").id, c.req.param("id"), { project: ["read"] });
-    return c.json({ channels: (await describeChannels(c.env, id)).map(shown) });
+    // With the kinds this site can deliver, so the page offers only those.
+    return c.json({ channels: (await describeChannels(c.env, id)).map(shown), deliverable: deliverableKinds(c.env) });
   })
   // As in Healthchecks' UI, a new integration is assigned to every check of the project.
   .post("/projects/:id/channels", json(channelCreateBody), async (c) => {

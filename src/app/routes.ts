@@ -9,6 +9,7 @@ import { HttpError } from "../http/errors";
 import { removeProjectWithTeam } from "../projects/accounts";
 import { createOwnedProject, listMemberProjects, renameProject, updateAccount } from "../projects/membership";
 import { setShowSlugs } from "../projects/settings";
+import { badgesApi } from "./badges";
 import { channelsApi } from "./channels";
 import { checksApi } from "./checks";
 import { liveApi } from "./live";
@@ -78,6 +79,7 @@ export const dashboardApi = new Hono<DashboardEnv>()
   .route("/", membersApi)
   .route("/", checksApi)
   .route("/", channelsApi)
-  .route("/", liveApi);
+  .route("/", liveApi)
+  .route("/", badgesApi);
 
 export type AppType = typeof dashboardApi;

@@ -4,7 +4,10 @@ import type { CheckRow } from "./repository";
 import type { CheckState, Status } from "./model";
 import { getStatus } from "./status";
 
-export function stateFromRow(row: CheckRow): CheckState {
+/** The columns the status needs (a query may read only these). */
+export type StatusRow = Pick<CheckRow, "kind" | "timeout" | "grace" | "schedule" | "tz" | "status" | "last_ping" | "last_start" | "last_duration" | "n_pings">;
+
+export function stateFromRow(row: StatusRow): CheckState {
   return {
     status: row.status,
     last_ping: row.last_ping,
@@ -17,6 +20,6 @@ export function stateFromRow(row: CheckRow): CheckState {
 }
 
 /** Healthchecks' get_status() for a summary row at `now` (v1 passes withStarted). */
-export function summaryStatus(row: CheckRow, now: number, withStarted = false): Status {
+export function summaryStatus(row: StatusRow, now: number, withStarted = false): Status {
   return getStatus(row, stateFromRow(row), now, withStarted);
 }

@@ -1,10 +1,11 @@
 // Projects owned by people: a project is a better-auth organization with the same id (a UUID). The
 // project row, its organization row and the owner's member row are written in one D1 batch, so none
 // exists without the others. Roles live in the member rows (src/auth/roles.ts says what each may do).
-import { and, asc, eq, isNull } from "drizzle-orm";
+import { and, eq, isNull } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/d1";
 import { smtpConfig } from "../alerts/smtp";
 import { createCheck } from "../checks/client";
+import { summaryStatus, type StatusRow } from "../checks/summary-status";
 import { member, organization, user } from "../db/auth-schema";
 import { channels, projects } from "../db/schema";
 
@@ -49,15 +50,68 @@ export async function createDefaultProject(env: Env, user: { id: string; email: 
 
 export const DEFAULT_PROJECT_NAME = "My Project";
 
-export async function listMemberProjects(env: Env, userId: string): Promise<MemberProject[]> {
-  const rows = await drizzle(env.DB)
-    .select({ id: projects.id, name: projects.name, role: member.role, created: projects.created })
-    .from(member)
-    .innerJoin(projects, and(eq(projects.id, member.organizationId), isNull(projects.deleted_at)))
-    .where(eq(member.userId, userId))
-    .orderBy(asc(projects.created), asc(projects.id))
-    .all();
-  return rows.map((r) => ({ ...r, created: new Date(r.created).toISOString() }));
+/** A project's overall status: the most urgent status among its checks (see PROJECT_STATUS_RANK). */
+export type ProjectStatus = "down" | "grace" | "up" | "new" | "paused";
+
+/**
+ * Least to most urgent. Healthchecks' projects index only tells down, late and up apart (new and
+ * paused count as up); we keep "new" (no check pinged yet, or no checks at all) and "paused" (every
+ * check paused) so a project that monitors nothing yet does not read as healthy.
+ */
+const PROJECT_STATUS_RANK: readonly ProjectStatus[] = ["paused", "new", "up", "grace", "down"];
+
+/** A project as the projects index and the project switcher show it. */
+export interface ProjectSummary extends MemberProject {
+  owner_email: string | null;
+  status: ProjectStatus;
+  /** Some check is running (started and not yet overdue). */
+  started: boolean;
+  n_checks: number;
+  n_down: number;
+  n_grace: number;
+  n_channels: number;
+}
+
+/**
+ * The user's projects in creation order, each with its overall status and counts: one D1 batch of
+ * two queries, however many projects. Lateness depends on the time and the schedule, which SQL
+ * cannot evaluate, so the second query reads the status columns of every live check of those
+ * projects and the status machine (summaryStatus) folds them here; no check object is asked.
+ */
+export async function listMemberProjects(env: Env, userId: string): Promise<ProjectSummary[]> {
+  const [projectRows, checkRows] = await env.DB.batch([
+    env.DB.prepare(
+      `SELECT p.id, p.name, m.role, p.created, u.email AS owner_email, coalesce(ch.n, 0) AS n_channels
+       FROM member m
+       JOIN projects p ON p.id = m.organization_id AND p.deleted_at IS NULL
+       LEFT JOIN user u ON u.id = p.owner_id
+       LEFT JOIN (SELECT project_id, count(*) AS n FROM channels GROUP BY project_id) ch ON ch.project_id = p.id
+       WHERE m.user_id = ?1
+       ORDER BY p.created, p.id`,
+    ).bind(userId),
+    env.DB.prepare(
+      `SELECT c.project_id, c.kind, c.timeout, c.grace, c.schedule, c.tz, c.status, c.last_ping, c.last_start, c.last_duration, c.n_pings
+       FROM member m JOIN checks c ON c.project_id = m.organization_id AND c.deleted_at IS NULL
+       WHERE m.user_id = ?1`,
+    ).bind(userId),
+  ]);
+  const now = Date.now();
+  const byProject = new Map<string, { rank: number; started: boolean; n_checks: number; n_down: number; n_grace: number }>();
+  for (const row of checkRows!.results as (StatusRow & { project_id: string })[]) {
+    const status = summaryStatus(row, now) as ProjectStatus;
+    const p = byProject.get(row.project_id) ?? { rank: 0, started: false, n_checks: 0, n_down: 0, n_grace: 0 };
+    p.rank = Math.max(p.rank, PROJECT_STATUS_RANK.indexOf(status));
+    p.started ||= summaryStatus(row, now, true) === "started";
+    p.n_checks++;
+    if (status === "down") p.n_down++;
+    if (status === "grace") p.n_grace++;
+    byProject.set(row.project_id, p);
+  }
+  type ProjectRow = { id: string; name: string; role: string; created: number; owner_email: string | null; n_channels: number };
+  return (projectRows!.results as ProjectRow[]).map((r) => {
+    const { rank, ...counts } = byProject.get(r.id) ?? { rank: PROJECT_STATUS_RANK.indexOf("new"), started: false, n_checks: 0, n_down: 0, n_grace: 0 };
+    return { ...r, created: new Date(r.created).toISOString(), status: PROJECT_STATUS_RANK[rank]!, ...counts };
+  });
 }
 
 /** The user's role in a live project, or null when they are not a member (or it does not exist). */

@@ -4,9 +4,10 @@
 // the Worker; webhooks point at 127.0.0.1, which delivery refuses without sending anything.
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
+import { CHANNEL_KINDS } from "../../src/alerts/channel-kinds";
 import { createCheck } from "../../src/checks/client";
 import { app, describeCapabilities, ROLES, teamProject, signUp, signUpRoles, type Capability, type Role, type SignedUp, WRITERS } from "./account-helpers";
-import { api, stub } from "./helpers";
+import { api, fetchWithVars, stub } from "./helpers";
 
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -163,6 +164,19 @@ describe("what the integrations page shows", () => {
     expect(email.email_verified).toBe(false);
     expect(webhook).toMatchObject({ last_result: "failed", last_error: REFUSED, last_notify_duration_ms: 120, n_checks: 1, checks: [check!.id] });
     expect(Date.parse(webhook.last_notify)).toBeLessThanOrEqual(t);
+  });
+
+  it("which kinds this site can deliver: those whose service credentials (or SMTP server) are set, and groups", async () => {
+    const id = await team();
+    const list = (vars: Record<string, string>) =>
+      fetchWithVars(vars, `/app/api/projects/${id}/channels`, { headers: { Cookie: users.readonly.cookie } }).then((r) => r.json<{ deliverable: string[] }>());
+    const bare = { TELEGRAM_BOT_TOKEN: "", PUSHOVER_API_TOKEN: "", MATRIX_HOMESERVER: "", MATRIX_ACCESS_TOKEN: "", SMTP_HOST: "" };
+    const { deliverable } = await list(bare);
+    expect(deliverable).not.toContain("telegram");
+    expect(deliverable).not.toContain("email");
+    expect(deliverable).toEqual(expect.arrayContaining(["webhook", "slack", "ntfy", "group"]));
+    const all = await list({ ...bare, TELEGRAM_BOT_TOKEN: "t", PUSHOVER_API_TOKEN: "p", MATRIX_HOMESERVER: "https://m.example", MATRIX_ACCESS_TOKEN: "m", SMTP_HOST: "smtp.example" });
+    expect(all.deliverable).toEqual([...CHANNEL_KINDS]);
   });
 
   it("test notifications are limited per channel (429 with Retry-After), whoever sends them", async () => {

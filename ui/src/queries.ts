@@ -77,3 +77,7 @@ export const pingQuery = (id: string, uuid: string, n: number) =>
 
 export const channelsQuery = (id: string) =>
   queryOptions({ queryKey: ["project", id, "channels"], queryFn: () => data(api.projects[":id"].channels.$get({ param: { id } })) });
+
+/** The project's badge URLs by tag ("*" = all checks). */
+export const badgesQuery = (id: string) =>
+  queryOptions({ queryKey: ["project", id, "badges"], queryFn: () => data(api.projects[":id"].badges.$get({ param: { id } })) });

@@ -5,7 +5,10 @@ import { Link, Outlet, useNavigate, useParams, useRouter, type ErrorComponentPro
 import { useEffect, useState } from "react";
 import { ApiError, auth, errorMessage } from "../api";
 import { forgetAccount, meQuery } from "../queries";
+import { projectStatusWords, type ProjectStatusCounts } from "../project-status";
 import { Page } from "./page";
+import { StatusIcon } from "./status";
+import "../styles/projects.css";
 
 /** The signed-in user on pages under the signed-in routes (their beforeLoad made sure of it). */
 export function useMe() {
@@ -55,18 +58,27 @@ function TopBar() {
   );
 }
 
-function ProjectSwitcher({ projects }: { projects: { id: string; name: string }[] }) {
+/**
+ * A native select (keyboard and screen readers know it), so each project's status is in its option's
+ * words ("Ops — 2 down"); the current project's icon stands beside it.
+ */
+function ProjectSwitcher({ projects }: { projects: (ProjectStatusCounts & { id: string; name: string; started: boolean })[] }) {
   const { id } = useParams({ strict: false });
   const navigate = useNavigate();
-  const current = projects.some((p) => p.id === id) ? id! : "";
+  const current = projects.find((p) => p.id === id);
   return (
     <div className="switcher">
+      {current ? (
+        <span aria-hidden="true">
+          <StatusIcon status={current.status} started={current.started} />
+        </span>
+      ) : null}
       <label htmlFor="project-switcher" className="visually-hidden">
         Project
       </label>
       <select
         id="project-switcher"
-        value={current}
+        value={current?.id ?? ""}
         onChange={(e) => {
           const to = e.currentTarget.value;
           if (to === "") void navigate({ to: "/" });
@@ -76,7 +88,7 @@ function ProjectSwitcher({ projects }: { projects: { id: string; name: string }[
         <option value="">All projects</option>
         {projects.map((p) => (
           <option key={p.id} value={p.id}>
-            {p.name}
+            {`${p.name} — ${projectStatusWords(p)}${p.started ? ", running" : ""}`}
           </option>
         ))}
       </select>
