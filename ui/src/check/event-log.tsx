@@ -9,7 +9,7 @@ import { ErrorText } from "../components/forms";
 import { STATUS_WORD } from "../components/status";
 import { exactTime, formatRunDuration } from "../format";
 import { pingQuery } from "../queries";
-import { Dialog } from "./dialog";
+import { Dialog } from "../components/dialog";
 import { alertText, flipText, pingLabel, pingSource, shortRid } from "./events";
 import { Tabs } from "./tabs";
 import type { CheckEvent, PingDetails, ProjectChannel } from "./types";

@@ -4,7 +4,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { api, data } from "../api";
 import { CopyField, ErrorText, Submit } from "../components/forms";
-import { Dialog } from "./dialog";
+import { Dialog } from "../components/dialog";
 import { Tabs } from "./tabs";
 import type { CheckDetails } from "./types";
 

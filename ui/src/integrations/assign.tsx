@@ -4,7 +4,7 @@ import { useMutation } from "@tanstack/react-query";
 import { api, data } from "../api";
 import { ErrorText } from "../components/forms";
 import { StatusIcon } from "../components/status";
-import { Dialog } from "./dialog";
+import { Dialog } from "../components/dialog";
 
 interface Check {
   uuid: string;

@@ -8,7 +8,7 @@ import { Fragment, useEffect, useState, type FormEvent } from "react";
 import { api, data } from "../api";
 import { scheduleBody, schedulePreview, scheduleOf, zonesByUse } from "../checks/schedule-value";
 import { ScheduleEditor, scheduleProblem, type ScheduleValue } from "../checks/schedule-editor";
-import { Dialog } from "../check/dialog";
+import { Dialog } from "../components/dialog";
 import { EventList, PingDialogFromHash } from "../check/event-log";
 import { DayBar, RunChart } from "../check/history";
 import { HowToPing } from "../check/how-to-ping";

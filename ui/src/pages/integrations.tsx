@@ -13,7 +13,7 @@ import { ProjectNav } from "../components/project-nav";
 import { exactTime, relativeTime } from "../format";
 import { AssignDialog } from "../integrations/assign";
 import { ChannelForm, type ChannelBody } from "../integrations/channel-form";
-import { Dialog } from "../integrations/dialog";
+import { Dialog } from "../components/dialog";
 import { editValues, initialValues, KINDS, kindSpec, SETUP, type KindSpec } from "../integrations/kinds";
 import { channelsQuery, checksQuery, projectQuery } from "../queries";
 import { can } from "../roles";
@@ -186,7 +186,7 @@ export function IntegrationsPage() {
       {editable ? <Catalogue deliverable={list.deliverable} nChecks={nChecks} onAdd={(spec) => { create.reset(); setOpen({ type: "add", spec }); }} /> : null}
 
       {open?.type === "add" ? (
-        <Dialog title={`Add ${open.spec.label}`} onClose={close}>
+        <Dialog title={`Add ${open.spec.label}`} onClose={close} wide>
           <ChannelForm
             spec={open.spec}
             mode="create"
@@ -209,7 +209,7 @@ export function IntegrationsPage() {
         </Dialog>
       ) : null}
       {editing && editSpec ? (
-        <Dialog title={`Edit ${displayName(editing)}`} onClose={close}>
+        <Dialog title={`Edit ${displayName(editing)}`} onClose={close} wide>
           <ChannelForm
             spec={editSpec}
             mode="edit"

@@ -1,4 +1,4 @@
-// A modal dialog of the check pages: the native <dialog> (focus kept inside, Escape closes, the rest
+// A modal dialog of every page: the native <dialog> (focus kept inside, Escape closes, the rest
 // of the page inert), labelled by its heading. Mount it to open it; the focus goes to the field
 // marked data-autofocus (else the first control) and back to where it was when it closes.
 import { useEffect, useId, useRef, type ReactNode } from "react";
@@ -21,7 +21,7 @@ export function Dialog({ title, onClose, children, wide }: { title: ReactNode; o
   return (
     <dialog
       ref={ref}
-      className={wide ? "check-dialog wide" : "check-dialog"}
+      className={wide ? "dialog wide" : "dialog"}
       aria-labelledby={headingId}
       onCancel={(e) => {
         e.preventDefault();
