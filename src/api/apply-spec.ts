@@ -1,19 +1,8 @@
 // How a validated create/update request changes a check (Healthchecks' _update rules), as pure code.
 import type { CheckFields } from "../checks/repository";
 import { guessKind } from "../checks/schedule/index";
+import { slugify } from "../checks/slug";
 import type { CheckSpec } from "./check-spec";
-
-/** Django's slugify: ASCII-fold, drop what is not a word char, space or dash, dash-join, lowercase. */
-export function slugify(value: string): string {
-  return value
-    .normalize("NFKD")
-    .replace(/[^\x00-\x7f]/g, "")
-    .replace(/[^\w\s-]/g, "")
-    .trim()
-    .toLowerCase()
-    .replace(/[-\s]+/g, "-")
-    .replace(/^[-_]+|[-_]+$/g, "");
-}
 
 const COPIED = [
   "tags",

@@ -4,8 +4,8 @@ import { defaultParseSearch, defaultStringifySearch } from "@tanstack/react-rout
 import { describe, expect, it } from "vitest";
 import { CHECKS_SORTS, type ChecksSort } from "../../src/app/schemas";
 import { checksSearch, matches, tagsOf, type ChecksSearch } from "../../ui/src/checks/filters";
-import { naturalCompare, repeatedSlugs, sortChecks, SORTS, statusChanges, tagSummaries, zonesByUse } from "../../ui/src/checks/list";
-import { slugify } from "../../ui/src/checks/slug";
+import { naturalCompare, repeatedSlugs, sortChecks, SORTS, statusChanges, tagSummaries } from "../../ui/src/checks/list";
+import { slugify } from "../../src/checks/slug";
 import { formatDuration, formatRunDuration, relativeTime } from "../../ui/src/format";
 
 const roundTrip = (search: ChecksSearch) => checksSearch(defaultParseSearch(defaultStringifySearch(search)));
@@ -172,11 +172,6 @@ describe("tag buttons", () => {
 describe("the list's other derived data", () => {
   it("finds slugs used by more than one check (not the empty one)", () => {
     expect([...repeatedSlugs([{ slug: "a" }, { slug: "b" }, { slug: "a" }, { slug: "" }, { slug: "" }])]).toEqual(["a"]);
-  });
-
-  it("offers the project's zones by use, then the rest alphabetically", () => {
-    const zones = zonesByUse([{ tz: "Europe/Riga" }, { tz: "UTC" }, { tz: "Europe/Riga" }, { tz: "Asia/Tokyo" }], ["UTC", "Africa/Cairo", "Europe/Riga", "Asia/Tokyo", "America/Lima"]);
-    expect(zones).toEqual(["Europe/Riga", "Asia/Tokyo", "UTC", "Africa/Cairo", "America/Lima"]);
   });
 
   it("announces status changes by name, or counted when there are many", () => {

@@ -7,7 +7,8 @@ import { scheduleKindProblem } from "../../src/api/check-spec";
 import { checkUpdateBody } from "../../src/app/schemas";
 import { previewSchedule } from "../../src/checks/schedule/preview";
 import { alertText, flipText, formatTypes, parseTypes, pingLabel, pingSource, runsOf, runStats, shortRid, type PingFields } from "../../ui/src/check/events";
-import { dayStates, daysSummary, downtimeRow, linkParts, slugify, statusSentence } from "../../ui/src/check/summary";
+import { slugify } from "../../src/checks/slug";
+import { dayStates, daysSummary, downtimeRow, linkParts, statusSentence } from "../../ui/src/check/summary";
 import {
   DEFAULT_SCHEDULE,
   joinSeconds,

@@ -46,11 +46,15 @@ export function relativeTime(iso: string, now = Date.now()): string {
   return "just now";
 }
 
+// A formatter per zone: making one costs far more than using it (1,000 rows of the list).
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
 /** The exact instant in a zone (the browser's by default), e.g. "2 Dec 2026, 14:05:09 UTC". */
 export function exactTime(iso: string, timeZone?: string): string {
-  return new Intl.DateTimeFormat("en-GB", {
-    dateStyle: "medium",
-    timeStyle: "long",
-    ...(timeZone ? { timeZone } : {}),
-  }).format(new Date(iso));
+  let f = formatters.get(timeZone ?? "");
+  if (f === undefined) {
+    f = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "long", ...(timeZone ? { timeZone } : {}) });
+    formatters.set(timeZone ?? "", f);
+  }
+  return f.format(new Date(iso));
 }

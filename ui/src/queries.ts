@@ -42,13 +42,21 @@ export function forgetAccount(queryClient: QueryClient): void {
 
 // A project's checks, one check, its events, one ping, its integrations: every key starts with
 // ["project", id], so the project's live updates (live.ts) reach them all with one prefix.
+// Live updates invalidate what changed, so a list just loaded (e.g. by the route's loader) is not read again at once.
+const LIVE_STALE_MS = 10_000;
+
 export const checksQuery = (id: string) =>
-  queryOptions({ queryKey: ["project", id, "checks"], queryFn: () => data(api.projects[":id"].checks.$get({ param: { id } })) });
+  queryOptions({
+    queryKey: ["project", id, "checks"],
+    queryFn: () => data(api.projects[":id"].checks.$get({ param: { id } })),
+    staleTime: LIVE_STALE_MS,
+  });
 
 export const checkQuery = (id: string, uuid: string) =>
   queryOptions({
     queryKey: ["project", id, "check", uuid],
     queryFn: () => data(api.projects[":id"].checks[":uuid"].$get({ param: { id, uuid } })),
+    staleTime: LIVE_STALE_MS,
   });
 
 /** `types`: comma-separated event types (all when empty); `before`: an ISO instant (the previous page's `next`). */

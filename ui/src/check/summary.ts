@@ -107,13 +107,3 @@ export function linkParts(text: string): { text: string; href?: string }[] {
   return parts;
 }
 
-/** A slug for a name: lower case ASCII letters and digits, other runs as one "-" (as the ping URLs take it). */
-export function slugify(name: string): string {
-  return name
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .toLowerCase()
-    .replace(/[^a-z0-9_]+/g, "-")
-    .replace(/^-+|-+$/g, "")
-    .slice(0, 100);
-}

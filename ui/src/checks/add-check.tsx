@@ -1,24 +1,28 @@
 // The Add Check dialog (writers only): name, slug (with the name's slug offered), tags and the
 // schedule. The new check gets every integration of the project, as in Healthchecks.
-import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMemo, useState } from "react";
 import { api, data } from "../api";
 import { ErrorText, Field, Submit } from "../components/forms";
 import { checksQuery } from "../queries";
-import { Modal } from "./modal";
+import { slugify } from "@src/checks/slug";
+import { Dialog } from "../components/dialog";
 import { DEFAULT_SCHEDULE, ScheduleEditor, scheduleProblem, type ScheduleValue } from "./schedule-editor";
-import { slugify } from "./slug";
+import { zonesByUse } from "./schedule-value";
 
-export function AddCheckDialog(props: { id: string; open: boolean; onClose: () => void; onAdded: (name: string) => void; zones: string[] }) {
+/** Loaded when first opened (the schedule engine and the request schemas stay out of the list's bundle). */
+export function AddCheckDialog(props: { id: string; onClose: () => void; onAdded: (name: string) => void }) {
   return (
-    <Modal open={props.open} onClose={props.onClose} title="Add check">
+    <Dialog onClose={props.onClose} title="Add check" wide>
       <AddCheckForm {...props} />
-    </Modal>
+    </Dialog>
   );
 }
 
-function AddCheckForm({ id, onClose, onAdded, zones }: { id: string; onClose: () => void; onAdded: (name: string) => void; zones: string[] }) {
+function AddCheckForm({ id, onClose, onAdded }: { id: string; onClose: () => void; onAdded: (name: string) => void }) {
   const queryClient = useQueryClient();
+  const checks = useQuery(checksQuery(id)).data?.checks;
+  const zones = useMemo(() => zonesByUse(checks ?? []), [checks]);
   const [name, setName] = useState("");
   const [slug, setSlug] = useState("");
   const [tags, setTags] = useState("");

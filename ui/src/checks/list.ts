@@ -1,6 +1,6 @@
 // The checks list's derived data, pure: the order (natural names, down checks first), what each tag
-// button says, which slugs repeat, and the time zones the schedule editor offers first.
-import type { ChecksSort } from "@server/app/schemas";
+// button says, which slugs repeat.
+import type { ChecksSort } from "../../../src/app/schemas";
 import { tagsOf } from "./filters";
 
 /** The user's sort orders (the server's list, so a new one needs its words here). */
@@ -86,14 +86,6 @@ export function repeatedSlugs(checks: readonly { slug: string }[]): Set<string> 
     seen.add(slug);
   }
   return repeated;
-}
-
-/** The zones the project's checks use, most used first, then the rest of `all` (alphabetically). */
-export function zonesByUse(checks: readonly { tz: string }[], all: Iterable<string>): string[] {
-  const uses = new Map<string, number>();
-  for (const c of checks) uses.set(c.tz, (uses.get(c.tz) ?? 0) + 1);
-  const used = [...uses.entries()].sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1)).map(([tz]) => tz);
-  return [...used, ...[...all].filter((tz) => !uses.has(tz)).sort()];
 }
 
 const CHANGE_WORDS: Record<string, string> = { up: "up", grace: "late", down: "down", paused: "paused", new: "new" };

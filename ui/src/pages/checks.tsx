@@ -3,19 +3,17 @@
 // (add, pause, resume, integrations per check).
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
 import { getRouteApi } from "@tanstack/react-router";
-import { useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
+import { lazy, Suspense, useCallback, useDeferredValue, useEffect, useMemo, useRef, useState } from "react";
 import type { ChecksSort } from "@server/app/schemas";
-import { API_TIMEZONES } from "@src/api/timezones";
 import { api, data, errorMessage } from "../api";
-import { AddCheckDialog } from "../checks/add-check";
 import { FILTER_STATUSES, hasFilters, matches, type ChecksSearch, type FilterStatus } from "../checks/filters";
 import { useDownSignals, useNow, useShortcuts } from "../checks/hooks";
-import { repeatedSlugs, sortChecks, statusChanges, tagSummaries, zonesByUse } from "../checks/list";
-import { Modal } from "../checks/modal";
+import { repeatedSlugs, sortChecks, statusChanges, tagSummaries } from "../checks/list";
 import { DayFrames } from "../checks/strip";
 import { ChecksTable, type RowActions } from "../checks/table";
 import { SearchBox, SortSelect, StatusFilter, TagFilter, UrlStyle } from "../checks/toolbar";
 import type { ChecksList, ListedCheck } from "../checks/types";
+import { Dialog } from "../components/dialog";
 import { CopyField, ErrorText } from "../components/forms";
 import { useMe } from "../components/layout";
 import { Page } from "../components/page";
@@ -27,6 +25,7 @@ import { can } from "../roles";
 import "../styles/checks.css";
 
 const routeApi = getRouteApi("/_app/projects/$id");
+const AddCheckDialog = lazy(() => import("../checks/add-check").then((m) => ({ default: m.AddCheckDialog })));
 
 const HOUR = 3_600_000;
 
@@ -62,7 +61,6 @@ export function ChecksPage() {
   }, [sorted, filters]);
   const tags = useMemo(() => tagSummaries(checks), [checks]);
   const repeated = useMemo(() => repeatedSlugs(checks), [checks]);
-  const zones = useMemo(() => zonesByUse(checks, API_TIMEZONES), [checks]);
   const counts = useMemo(() => countStatuses(checks), [checks]);
   // The strips' days move on hourly: often enough for today's cell, rarely enough that rows stay memoised.
   const hour = Math.floor(useNow() / HOUR);
@@ -140,10 +138,13 @@ export function ChecksPage() {
       <p className="visually-hidden" aria-live="polite">
         {said}
       </p>
-      {writable ? (
-        <AddCheckDialog id={id} open={adding} onClose={() => setAdding(false)} onAdded={(name) => setSaid(`Added ${name || "an unnamed check"}.`)} zones={zones} />
+      {writable && adding ? (
+        <Suspense fallback={null}>
+          <AddCheckDialog id={id} onClose={() => setAdding(false)} onAdded={(name) => setSaid(`Added ${name || "an unnamed check"}.`)} />
+        </Suspense>
       ) : null}
-      <Modal open={helping} onClose={() => setHelping(false)} title="Keyboard shortcuts">
+      {helping ? (
+      <Dialog onClose={() => setHelping(false)} title="Keyboard shortcuts">
         <dl className="shortcuts">
           <dt>
             <kbd>/</kbd>
@@ -167,7 +168,8 @@ export function ChecksPage() {
           <dd>Close a dialog</dd>
         </dl>
         <p className="hint">The keys do nothing while you type in a field.</p>
-      </Modal>
+      </Dialog>
+      ) : null}
     </Page>
   );
 }

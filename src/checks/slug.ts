@@ -1,5 +1,6 @@
-// The slug the Add Check dialog offers for a name: Django's slugify, as src/api/apply-spec.ts applies
-// it for API v1/v2 (that module's types reach the Worker's bindings, so the browser cannot import it).
+// Django's slugify, pure: the API v1/v2 rule for a slug from a name (src/api/apply-spec.ts), and the
+// slug the Add Check dialog offers.
+/** Django's slugify: ASCII-fold, drop what is not a word char, space or dash, dash-join, lowercase. */
 export function slugify(value: string): string {
   return value
     .normalize("NFKD")
