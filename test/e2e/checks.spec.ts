@@ -268,6 +268,8 @@ test("a read-only member sees the checks but no control that would change them",
   const viewer = await newPerson(browser, baseURL);
   const guest = viewer.page;
   await guest.goto(invitation.body.link);
+  // The page's own link (which comes back here), not the top bar's.
+  await expect(guest.getByRole("heading", { level: 1 })).toHaveText("You are invited to a project");
   await guest.getByRole("link", { name: "Sign up" }).last().click();
   await signUp(guest, email, { open: false });
   await guest.getByRole("button", { name: "Accept" }).click();

@@ -37,7 +37,7 @@ test("the schedule dialog previews a cron schedule in its zone and refuses a bad
   await page.getByRole("button", { name: "Change schedule…" }).click();
   const dialog = page.getByRole("dialog", { name: "Change schedule" });
   await expect(dialog.getByRole("slider", { name: "Period" })).toHaveAttribute("aria-valuetext", "1 day");
-  await dialog.getByText("Cron", { exact: true }).click();
+  await dialog.getByRole("radio", { name: "Cron" }).check();
   const expression = dialog.getByLabel("Cron expression");
   await expression.fill("61 * * * *");
   await expect(expression).toHaveAttribute("aria-invalid", "true");
@@ -62,7 +62,7 @@ test("the schedule dialog previews a cron schedule in its zone and refuses a bad
 
   // Back to a simple period with the number and unit: 2 hours.
   await page.getByRole("button", { name: "Change schedule…" }).click();
-  await dialog.getByText("Simple", { exact: true }).click();
+  await dialog.getByRole("radio", { name: "Simple" }).check();
   await dialog.getByLabel("Period, number").fill("2");
   await dialog.getByLabel("Period, unit").selectOption("hours");
   await expect(dialog.getByRole("slider", { name: "Period" })).toHaveAttribute("aria-valuetext", "2 hours");

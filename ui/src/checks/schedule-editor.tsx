@@ -55,7 +55,7 @@ export function ScheduleEditor(props: { value: ScheduleValue; onChange: (v: Sche
     <div className="schedule-editor">
       <fieldset className="kind-switch">
         <legend>Schedule type</legend>
-        <div className="segmented">
+        <div className="schedule-kinds">
           {KINDS.map(({ kind, label }) => (
             <label key={kind}>
               <input type="radio" name={`${idPrefix}-kind`} value={kind} checked={value.kind === kind} onChange={() => setKind(kind)} />

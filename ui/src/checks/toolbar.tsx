@@ -115,17 +115,24 @@ export function SortSelect({ sort, onChange }: { sort: ChecksSort; onChange: (so
   );
 }
 
-export function UrlStyle({ slugs, disabled, onChange }: { slugs: boolean; disabled: boolean; onChange: (slugs: boolean) => void }) {
+export function UrlStyle({ slugs: saved, disabled, onChange }: { slugs: boolean; disabled: boolean; onChange: (slugs: boolean) => void }) {
+  // The choice shows in the same event as the click (the saved value follows when the cache updates).
+  const [slugs, setSlugs] = useState(saved);
+  useEffect(() => setSlugs(saved), [saved]);
+  const choose = (value: boolean) => {
+    setSlugs(value);
+    onChange(value);
+  };
   return (
     <fieldset className="url-style" disabled={disabled}>
       <legend>Ping URLs</legend>
       <div className="segmented">
         <label>
-          <input type="radio" name="url-style" checked={!slugs} onChange={() => onChange(false)} />
+          <input type="radio" name="url-style" checked={!slugs} onChange={() => choose(false)} />
           UUID
         </label>
         <label>
-          <input type="radio" name="url-style" checked={slugs} onChange={() => onChange(true)} />
+          <input type="radio" name="url-style" checked={slugs} onChange={() => choose(true)} />
           Slug
         </label>
       </div>

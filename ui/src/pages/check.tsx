@@ -353,10 +353,16 @@ function ScheduleDialog({ check, projectId, onClose }: { check: CheckDetails; pr
 
 function Channels({ check, projectId, writer }: { check: CheckDetails; projectId: string; writer: boolean }) {
   const invalidate = useInvalidateProject(projectId);
+  // What a click asked for, shown at once (set in the same event, so the switch never flickers
+  // back) until the answer and the check read again confirm it.
+  const [wanted, setWanted] = useState<Record<string, boolean>>({});
   const toggle = useMutation({
     mutationFn: (v: { channelId: string; on: boolean }) =>
       data(api.projects[":id"].checks[":uuid"].channels[":channelId"].$put({ param: { id: projectId, uuid: check.uuid, channelId: v.channelId }, json: { on: v.on } })),
-    onSettled: invalidate,
+    onSettled: async (_data, _err, v) => {
+      await invalidate();
+      setWanted(({ [v.channelId]: _, ...rest }) => rest);
+    },
   });
   if (check.project_channels.length === 0) {
     return (
@@ -374,9 +380,7 @@ function Channels({ check, projectId, writer }: { check: CheckDetails; projectId
       <p className="hint">Where this check's alerts go.</p>
       <ul className="channel-list">
         {check.project_channels.map((c) => {
-          // The switch shows the click at once; the answer (and the check read again) confirms it.
-          const pending = toggle.isPending && toggle.variables.channelId === c.id;
-          const on = pending ? toggle.variables.on : check.channels.includes(c.id);
+          const on = wanted[c.id] ?? check.channels.includes(c.id);
           const label = c.name || c.kind;
           return (
             <li key={c.id}>
@@ -390,7 +394,11 @@ function Channels({ check, projectId, writer }: { check: CheckDetails; projectId
                     role="switch"
                     checked={on}
                     disabled={toggle.isPending}
-                    onChange={(e) => toggle.mutate({ channelId: c.id, on: e.currentTarget.checked })}
+                    onChange={(e) => {
+                      const next = e.currentTarget.checked;
+                      setWanted((w) => ({ ...w, [c.id]: next }));
+                      toggle.mutate({ channelId: c.id, on: next });
+                    }}
                   />
                   <span aria-hidden="true">{on ? "ON" : "OFF"}</span>
                   <span className="visually-hidden">Alerts to {label}</span>
