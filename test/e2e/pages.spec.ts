@@ -1,4 +1,5 @@
 // The other pages render, show the server's refusals, and hold up at 360 px and in dark mode.
+import { expectAccessible } from "./axe";
 import { expect, newEmail, PROJECT_URL, shot, signUp, test } from "./helpers";
 
 test("forgot-password and reset-password show the server's answer", async ({ page }) => {
@@ -62,4 +63,24 @@ test("the keyboard reaches the skip link first and every control shows its focus
   await expect(focused).toHaveAttribute("name", "email");
   const outline = await focused.evaluate((el) => getComputedStyle(el).outlineStyle);
   expect(outline).not.toBe("none");
+});
+
+test("axe finds nothing serious on the sign-in, sign-up, password, settings and account pages", async ({ page }) => {
+  for (const [path, heading] of [
+    ["/signin", "Sign in"],
+    ["/signup", "Sign up"],
+    ["/forgot-password", "Forgot your password?"],
+  ] as const) {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    await expectAccessible(page, `${path} (${heading})`);
+  }
+  await signUp(page, newEmail("axe"));
+  await expect(page).toHaveURL(PROJECT_URL);
+  await page.getByRole("link", { name: "Settings", exact: true }).click();
+  await expect(page.getByRole("heading", { name: "API keys" })).toBeVisible();
+  await expectAccessible(page, "project settings");
+  await page.getByRole("link", { name: /@example\.org$/ }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Account");
+  await expectAccessible(page, "account");
 });

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { backoffMs, parseEvents, staleKeys } from "../../ui/src/live-plan";
 
 describe("the live feed in the page", () => {
-  it("refetches the list once and each named check once per batch", () => {
+  it("refetches the list, each named check and the switcher's statuses once per batch", () => {
     const events = [
       { type: "check" as const, uuid: "a" },
       { type: "alert" as const, uuid: "a" },
@@ -14,6 +14,7 @@ describe("the live feed in the page", () => {
       ["project", "p", "checks"],
       ["project", "p", "check", "a"],
       ["project", "p", "check", "b"],
+      ["me"],
     ]);
   });
 

@@ -6,10 +6,13 @@ export interface LiveEvent {
   uuid: string;
 }
 
-/** The query keys (prefixes) to refetch for events about a project's checks: the list, and each check named. */
+/**
+ * The query keys (prefixes) to refetch for events about a project's checks: the list, each check
+ * named, and the signed-in user's projects (the top bar's switcher shows each project's status).
+ */
 export function staleKeys(projectId: string, events: readonly LiveEvent[]): (readonly string[])[] {
   const uuids = [...new Set(events.map((e) => e.uuid))];
-  return [["project", projectId, "checks"], ...uuids.map((uuid) => ["project", projectId, "check", uuid])];
+  return [["project", projectId, "checks"], ...uuids.map((uuid) => ["project", projectId, "check", uuid]), ["me"]];
 }
 
 /** Parses one message of the feed; anything unexpected is no events (never a broken page). */
