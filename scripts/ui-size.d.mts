@@ -1,0 +1,1 @@
+export function firstPageScripts(dist?: string): { scripts: { file: string; gzip: number }[]; total: number };
