@@ -10,5 +10,5 @@ export const liveApi = new Hono<DashboardEnv>().get("/projects/:id/live", async 
   if (c.req.header("Upgrade")?.toLowerCase() !== "websocket") throw new HttpError(426, "expected a WebSocket upgrade");
   const user = c.get("user");
   const { id } = await projectAccess(c.env, user.id, c.req.param("id"), { project: ["read"] });
-  return projectObject(c.env, id).fetch(new Request(c.req.url, { headers: { Upgrade: "websocket", "X-User-Id": user.id } }));
+  return projectObject(c.env, id).fetch(new Request(c.req.url, { headers: { Upgrade: "websocket", "X-User-Id": user.id, "X-Project-Id": id } }));
 });

@@ -853,12 +853,16 @@ export class CheckDO extends DurableObject<Env> {
       (row) => !this.#stored.has(row.flip_id),
     );
     try {
-      const outcome = await withTimeout(mirrorSummary(this.env.DB, this.#summary(flipsChanged > 0), pending, config(this.env).alertWatchMs), MIRROR_TIMEOUT_MS);
+      const { outcome, watched } = await withTimeout(
+        mirrorSummary(this.env.DB, this.#summary(flipsChanged > 0), pending, config(this.env).alertWatchMs, this.#cfg.project_id),
+        MIRROR_TIMEOUT_MS,
+      );
       for (const row of pending) this.#stored.add(row.flip_id);
       if (outcome === "ok") {
         this.#flipsChanged -= flipsChanged;
-        // After the mirror, so a dashboard refetching the list reads what changed.
-        this.ctx.waitUntil(publish(this.env, this.#cfg.project_id, [{ type: "check", uuid: this.#cfg.id }]));
+        // After the mirror, so a dashboard refetching the list reads what changed; only while one may
+        // be open, so an unwatched project costs its object nothing.
+        if (watched) this.ctx.waitUntil(publish(this.env, this.#cfg.project_id, [{ type: "check", uuid: this.#cfg.id }]));
       }
       if (outcome === "orphan") {
         // The catalog no longer has this check: never alert for a check nobody can see.

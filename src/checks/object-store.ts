@@ -58,9 +58,17 @@ export function storeAlertStatements(db: D1Database, alerts: PendingAlert[], now
 /**
  * Writes a DO's summary unless a newer one is already there, together with the snapshots of alerts
  * waiting in its outbox: one D1 round trip, so a flip's alert is ready for the queue as soon as its
- * summary is. "orphan" means the catalog row is gone or being removed.
+ * summary is. "orphan" means the catalog row is gone or being removed; `watched`, that a dashboard of
+ * the project may be open (so the change is worth telling the project's object).
  */
-export async function mirrorSummary(db: D1Database, s: Summary, alerts: PendingAlert[], watchMs: number): Promise<"ok" | "stale" | "orphan"> {
+export async function mirrorSummary(
+  db: D1Database,
+  s: Summary,
+  alerts: PendingAlert[],
+  watchMs: number,
+  projectId: string,
+): Promise<{ outcome: "ok" | "stale" | "orphan"; watched: boolean }> {
+  const now = Date.now();
   const [update, ...rest] = await db.batch([
     db
       .prepare(
@@ -83,12 +91,16 @@ export async function mirrorSummary(db: D1Database, s: Summary, alerts: PendingA
         s.next_alarm,
         s.recent_downs,
       ),
-    ...storeAlertStatements(db, alerts, Date.now(), watchMs),
+    ...storeAlertStatements(db, alerts, now, watchMs),
     db.prepare("SELECT deleted_at FROM checks WHERE id = ?").bind(s.id),
+    // In the same round trip: whether a dashboard may be open (src/projects/project-do.ts).
+    db.prepare("SELECT live_until FROM projects WHERE id = ?").bind(projectId),
   ]);
-  if (update!.meta.changes > 0) return "ok";
-  const row = rest.at(-1)!.results[0] as { deleted_at: number | null } | undefined;
-  return row === undefined || row.deleted_at !== null ? "orphan" : "stale";
+  const live = rest.at(-1)!.results[0] as { live_until: number | null } | undefined;
+  const watched = (live?.live_until ?? 0) > now;
+  if (update!.meta.changes > 0) return { outcome: "ok", watched };
+  const row = rest.at(-2)!.results[0] as { deleted_at: number | null } | undefined;
+  return { outcome: row === undefined || row.deleted_at !== null ? "orphan" : "stale", watched };
 }
 
 /** The project's reminder period in seconds (0 = off). */

@@ -44,6 +44,9 @@ export const projects = sqliteTable("projects", {
   transfer_requested_at: integer("transfer_requested_at"),
   // The checks list shows slug ping URLs rather than uuid ones (Healthchecks' project.show_slugs).
   show_slugs: integer("show_slugs", { mode: "boolean" }).notNull().default(false),
+  // Until when a dashboard of the project may be open (its object keeps this ahead while sockets are
+  // connected): check objects tell the project's object about changes only before then.
+  live_until: integer("live_until"),
 }, (t) => [
   index("projects_api_key").on(t.api_key),
   index("projects_api_key_readonly").on(t.api_key_readonly),

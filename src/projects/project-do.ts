@@ -1,8 +1,8 @@
 // One Durable Object per project: the open dashboards' WebSockets. A check's object (after each
-// summary mirror) and the alert consumer (after deliveries) tell it what changed; it passes that to
-// every socket, and the pages refetch what the event names. Sockets are hibernatable: an idle
-// project's object is evicted while its dashboards stay connected, and the heartbeat ("ping" →
-// "pong") is answered by the runtime without waking it.
+// summary mirror, while a dashboard may be open) and the alert consumer (after deliveries) tell it
+// what changed; it passes that to every socket, and the pages refetch what the event names. Sockets
+// are hibernatable: an idle project's object is evicted while its dashboards stay connected, and the
+// heartbeat ("ping" → "pong") is answered by the runtime without waking it.
 import { DurableObject } from "cloudflare:workers";
 
 /** What a dashboard hears: something about one check changed (status, ping, config, alert). */
@@ -15,19 +15,37 @@ export interface LiveEvent {
 export const CLOSE_REMOVED = 4403;
 /** Dashboards per project per user, beyond which the oldest socket is closed. */
 const MAX_SOCKETS_PER_USER = 20;
+/**
+ * While sockets are open, D1's projects.live_until stays at least this far ahead (renewed by the
+ * object's alarm every LIVE_RENEW_MS): check objects read it with their summary write and tell this
+ * object about changes only before then. Once the last dashboard closes it lapses within this time.
+ */
+const LIVE_AHEAD_MS = 10 * 60_000;
+const LIVE_RENEW_MS = 5 * 60_000;
 
 export class ProjectDO extends DurableObject<Env> {
+  /** Publish calls since this instance started (the capacity figures: calls per change). */
+  #published = 0;
+
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.ctx.setWebSocketAutoResponse(new WebSocketRequestResponsePair("ping", "pong"));
   }
 
-  /** The upgrade, already authorised by the Worker: `X-User-Id` is the member the socket is tagged with. */
+  /**
+   * The upgrade, already authorised by the Worker: `X-User-Id` is the member the socket is tagged
+   * with, `X-Project-Id` the project. The project is marked watched in D1 before the socket opens, so
+   * every summary written after the page's refetch on open is announced (and every one before it is
+   * in what the page reads).
+   */
   override async fetch(request: Request): Promise<Response> {
     const userId = request.headers.get("X-User-Id");
-    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket" || userId === null) {
+    const projectId = request.headers.get("X-Project-Id");
+    if (request.headers.get("Upgrade")?.toLowerCase() !== "websocket" || userId === null || projectId === null) {
       return Response.json({ error: "expected a WebSocket upgrade" }, { status: 426 });
     }
+    await this.ctx.storage.put("project_id", projectId);
+    await this.#markWatched(projectId);
     const mine = this.ctx.getWebSockets(userId);
     for (const old of mine.slice(0, Math.max(0, mine.length - MAX_SOCKETS_PER_USER + 1))) old.close(1008, "too many open dashboards");
     const { 0: client, 1: server } = new WebSocketPair();
@@ -35,8 +53,23 @@ export class ProjectDO extends DurableObject<Env> {
     return new Response(null, { status: 101, webSocket: client });
   }
 
+  /** Keeps projects.live_until ahead while dashboards are open (the first renewal also arms the alarm). */
+  async #markWatched(projectId: string): Promise<void> {
+    const now = Date.now();
+    await this.env.DB.prepare("UPDATE projects SET live_until = ? WHERE id = ?").bind(now + LIVE_AHEAD_MS, projectId).run();
+    if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(now + LIVE_RENEW_MS);
+  }
+
+  override async alarm(): Promise<void> {
+    const projectId = await this.ctx.storage.get<string>("project_id");
+    if (projectId === undefined || this.ctx.getWebSockets().length === 0) return;
+    await this.ctx.storage.setAlarm(Date.now() + LIVE_RENEW_MS);
+    await this.#markWatched(projectId);
+  }
+
   /** Sends the events to every open dashboard of the project. */
   publish(events: LiveEvent[]): number {
+    this.#published++;
     const sockets = this.ctx.getWebSockets();
     const message = JSON.stringify(events);
     for (const ws of sockets) {
@@ -47,6 +80,11 @@ export class ProjectDO extends DurableObject<Env> {
       }
     }
     return sockets.length;
+  }
+
+  /** Open dashboards, and publish calls since the object was last loaded. */
+  stats(): { sockets: number; published: number } {
+    return { sockets: this.ctx.getWebSockets().length, published: this.#published };
   }
 
   /** A member left or was removed (or the project is gone: no user): their pages are disconnected. */

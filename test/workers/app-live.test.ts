@@ -4,6 +4,7 @@
 import { env } from "cloudflare:workers";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createCheck } from "../../src/checks/client";
+import { projectObject } from "../../src/projects/live";
 import { addMember, app, ORIGIN, ROLES, signUp, signUpRoles, teamProject, type Role, type SignedUp } from "./account-helpers";
 import { call } from "./helpers";
 
@@ -80,6 +81,24 @@ describe("the live feed of a project", () => {
     expect(list.checks.find((c) => c.uuid === row.id)?.status).toBe("up");
     expect((await app(`/projects/${projectId}/checks/${row.id}`, users.owner.cookie, { method: "DELETE" })).status).toBe(200);
     await feed.until((e) => e.type === "removed" && e.uuid === row.id);
+    feed.ws.close();
+  });
+
+  it("costs an unwatched project's object nothing: check objects call it only while a dashboard may be open", async () => {
+    const projectId = await teamProject(users);
+    const row = await createCheck(env, projectId, { name: "quiet" }, ORIGIN, []);
+    const liveUntil = async () => (await env.DB.prepare("SELECT live_until FROM projects WHERE id = ?").bind(projectId).first<{ live_until: number | null }>())!.live_until;
+    expect(await liveUntil()).toBeNull();
+    // new → up and up → down: each writes its summary before the answer.
+    await call(`/ping/${row.id}`);
+    await call(`/ping/${row.id}/fail`);
+    expect((await projectObject(env, projectId).stats()).published).toBe(0);
+    // A dashboard opens: the project is watched for the next minutes, and changes are told.
+    const feed = await listen(projectId, users.owner);
+    expect(await liveUntil()).toBeGreaterThan(Date.now() + 5 * 60_000);
+    await call(`/ping/${row.id}`);
+    await feed.until((e) => e.type === "check" && e.uuid === row.id);
+    expect((await projectObject(env, projectId).stats()).published).toBeGreaterThan(0);
     feed.ws.close();
   });
 

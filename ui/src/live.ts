@@ -1,7 +1,8 @@
 // Live updates of a project's pages: one WebSocket to the project's object while a page of it is
 // open. Events name checks; the queries showing them are refetched (batched, so a burst of pings is
-// one refetch). When the socket drops, the hook reconnects with backoff and refetches everything of
-// the project, since events may have been missed; a member taken off the project is not reconnected.
+// one refetch). Each time the socket opens (first and after a drop, reconnecting with backoff) the
+// project's queries are refetched, since events may have been missed; a member taken off the project
+// is not reconnected.
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect, useState } from "react";
 import { api } from "./api";
@@ -21,7 +22,6 @@ export function useLiveProject(id: string): { connected: boolean } {
     let ws: WebSocket | null = null;
     let stopped = false;
     let attempt = 0;
-    let everOpen = false;
     let retry: ReturnType<typeof setTimeout> | undefined;
     let heartbeat: ReturnType<typeof setInterval> | undefined;
     let flushTimer: ReturnType<typeof setTimeout> | undefined;
@@ -42,9 +42,9 @@ export function useLiveProject(id: string): { connected: boolean } {
       socket.onopen = () => {
         attempt = 0;
         setConnected(true);
-        // Anything may have changed while disconnected.
-        if (everOpen) void queryClient.invalidateQueries({ queryKey: ["project", id] });
-        everOpen = true;
+        // Anything may have changed before the socket opened (the project counts as watched only
+        // from now on) or while it was down.
+        void queryClient.invalidateQueries({ queryKey: ["project", id] });
         heartbeat = setInterval(() => socket.readyState === WebSocket.OPEN && socket.send("ping"), HEARTBEAT_MS);
       };
       socket.onmessage = (m) => {
