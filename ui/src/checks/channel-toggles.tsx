@@ -18,9 +18,18 @@ export function ChannelToggles(props: {
   writable: boolean;
   onToggle: (channelId: string, on: boolean) => void;
 }) {
-  const { channels, on, writable, onToggle, checkName } = props;
+  const { channels, writable, checkName } = props;
+  // A click shows in the same event (the cache's update comes a moment later, and a checkbox that
+  // reverted meanwhile would look unclicked); the next list from the cache replaces these.
+  const [wanted, setWanted] = useState<Record<string, boolean>>({});
+  useEffect(() => setWanted({}), [props.on]);
+  const on = channels.filter((ch) => wanted[ch.id] ?? props.on.includes(ch.id)).map((ch) => ch.id);
+  const onToggle = (channelId: string, next: boolean) => {
+    setWanted((w) => ({ ...w, [channelId]: next }));
+    props.onToggle(channelId, next);
+  };
   if (channels.length === 0) return <span className="muted small">None</span>;
-  if (channels.length > MAX_BUTTONS) return <ChannelMenu {...props} />;
+  if (channels.length > MAX_BUTTONS) return <ChannelMenu {...props} on={on} onToggle={onToggle} />;
   return (
     <span className="toggles" role="group" aria-label={`Integrations for ${checkName}`}>
       {channels.map((ch) => {

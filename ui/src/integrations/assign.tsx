@@ -1,6 +1,7 @@
 // Which checks use a channel: a checkbox per check of the project, each switched on the server at
 // once (PUT …/checks/:uuid/channels/:channelId), as Healthchecks' "N of M" list does.
 import { useMutation } from "@tanstack/react-query";
+import { useEffect, useState } from "react";
 import { api, data } from "../api";
 import { ErrorText } from "../components/forms";
 import { StatusIcon } from "../components/status";
@@ -21,7 +22,10 @@ export function AssignDialog(props: {
   onClose: () => void;
   onChanged: () => Promise<unknown>;
 }) {
-  const on = new Set(props.channel.checks);
+  // A click shows in the same event, until the channel read again after the change replaces it.
+  const [wanted, setWanted] = useState<Record<string, boolean>>({});
+  useEffect(() => setWanted({}), [props.channel.checks]);
+  const on = new Set(props.checks.map((c) => c.uuid).filter((uuid) => wanted[uuid] ?? props.channel.checks.includes(uuid)));
   const change = useMutation({
     mutationFn: (v: { uuid: string; on: boolean }) =>
       data(
@@ -49,10 +53,14 @@ export function AssignDialog(props: {
                     <input
                       type="checkbox"
                       data-autofocus={i === 0 || undefined}
-                      checked={busy ? change.variables!.on : on.has(c.uuid)}
+                      checked={on.has(c.uuid)}
                       disabled={busy}
                       aria-busy={busy || undefined}
-                      onChange={(e) => change.mutate({ uuid: c.uuid, on: e.currentTarget.checked })}
+                      onChange={(e) => {
+                        const next = e.currentTarget.checked;
+                        setWanted((w) => ({ ...w, [c.uuid]: next }));
+                        change.mutate({ uuid: c.uuid, on: next });
+                      }}
                     />
                     <StatusIcon status={c.status} />
                     <span className="assign-name">{c.name || <span className="muted">unnamed</span>}</span>
